@@ -1,0 +1,132 @@
+import Type, { type Static, type TSchema } from 'typebox'
+import {
+  Nullable,
+  NullableTimestamp,
+  PageQuery,
+  SortQuery,
+  TimestampInput,
+  TotalList,
+} from './common.js'
+
+/** A customer short reference, as embedded in a chat. */
+export const CustomerRef = Type.Object({
+  id: Type.Integer(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  userId: Nullable(Type.String()),
+})
+
+export const Tag = Type.Object({ name: Type.String(), color: Type.String() })
+export type Tag = Static<typeof Tag>
+
+/** Custom data as HelpCrunch answers it: an object of scalar values. */
+export const CustomData = Type.Unsafe<Record<string, string | number | boolean | null>>({
+  type: 'object',
+  additionalProperties: true,
+  description: 'Custom attributes, property name to scalar value',
+})
+
+export const Location = Type.Object({
+  regionCode: Nullable(Type.String()),
+  countryCode: Nullable(Type.String()),
+  city: Nullable(Type.String()),
+})
+
+export const Device = Type.Object({
+  id: Type.Integer(),
+  ip: Nullable(Type.String()),
+  timezone: Nullable(Type.String()),
+  platform: Nullable(Type.String()),
+  userAgent: Nullable(Type.String()),
+})
+
+/** The Customer object, fields in HelpCrunch's documented order. */
+export const Customer = Type.Object({
+  id: Type.Integer(),
+  name: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  userId: Nullable(Type.String()),
+  company: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  firstSeen: NullableTimestamp,
+  lastSeen: NullableTimestamp,
+  location: Location,
+  device: Nullable(Device),
+  unsubscribed: Type.Boolean(),
+  blocked: Type.Boolean(),
+  source: Nullable(Type.String()),
+  referer: Nullable(Type.String()),
+  lastPage: Nullable(Type.String()),
+  locale: Nullable(Type.String()),
+  createdFrom: Nullable(Type.String()),
+  integrationId: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  tags: Type.Array(Tag),
+  customData: CustomData,
+})
+export type Customer = Static<typeof Customer>
+
+/** An optional input field that may also be sent as `null` to clear it. */
+function Clearable<T extends TSchema & { type: string }>(schema: T) {
+  return Type.Optional(Nullable(schema))
+}
+
+const Text = (maxLength: number) => Type.String({ maxLength })
+
+const ScalarValue = Type.Unsafe<string | number | boolean | null>({
+  type: ['string', 'number', 'boolean', 'null'],
+  'x-expected': 'scalar',
+})
+
+/** Custom data as clients send it: the documented list form, or the object form. */
+export const CustomDataInput = Type.Union(
+  [
+    Type.Array(
+      Type.Object({ property: Type.String({ minLength: 1, maxLength: 255 }), value: ScalarValue }),
+      { maxItems: 200 },
+    ),
+    Type.Record(Type.String({ minLength: 1, maxLength: 255 }), ScalarValue),
+  ],
+  { 'x-expected': 'array' },
+)
+export type CustomDataInput = Static<typeof CustomDataInput>
+
+export const TagInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  color: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+})
+
+/** Every writable customer field; all optional, all clearable with `null`. */
+export const CustomerFields = {
+  name: Clearable(Text(255)),
+  email: Clearable(Type.String({ format: 'email', maxLength: 255 })),
+  userId: Clearable(Text(255)),
+  company: Clearable(Text(255)),
+  phone: Clearable(Text(64)),
+  firstSeen: Type.Optional(Type.Union([TimestampInput, Type.Null()], { 'x-expected': 'numeric' })),
+  lastSeen: Type.Optional(Type.Union([TimestampInput, Type.Null()], { 'x-expected': 'numeric' })),
+  unsubscribed: Type.Optional(Type.Boolean()),
+  blocked: Type.Optional(Type.Boolean()),
+  source: Clearable(Text(2048)),
+  referer: Clearable(Text(2048)),
+  lastPage: Clearable(Text(2048)),
+  locale: Clearable(Text(16)),
+  createdFrom: Clearable(Text(64)),
+  integrationId: Clearable(Text(255)),
+  notes: Clearable(Text(65535)),
+  city: Clearable(Text(255)),
+  regionCode: Clearable(Text(16)),
+  countryCode: Clearable(Text(16)),
+  tags: Type.Optional(Type.Array(TagInput, { maxItems: 100 })),
+  customData: Type.Optional(CustomDataInput),
+}
+
+/** `POST /v1/customers`: no field is required. */
+export const CreateCustomerBody = Type.Object(CustomerFields)
+export type CreateCustomerBody = Static<typeof CreateCustomerBody>
+
+/** `GET /v1/customers` */
+export const ListCustomersQuery = Type.Object({ ...SortQuery, ...PageQuery })
+export type ListCustomersQuery = Static<typeof ListCustomersQuery>
+export const CustomerList = TotalList(Customer)
+export type CustomerList = Static<typeof CustomerList>

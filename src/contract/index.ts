@@ -1,0 +1,13 @@
+/**
+ * The HelpCrunch v1 wire contract: one schema per resource, the single source for request
+ * validation, response serialization and (later) the OpenAPI document and the typed client.
+ */
+export * from './agents.js'
+export * from './applications.js'
+export * from './chats.js'
+export * from './common.js'
+export * from './customers.js'
+export * from './departments.js'
+export * from './enums.js'
+export * from './messages.js'
+export * from './organization.js'
