@@ -1,0 +1,94 @@
+/**
+ * Settings: the only reader of `process.env`. Each setting comes from its command-line flag, else
+ * its environment variable, else its default; it is validated once, and a bad value stops the
+ * command with a message that says what to pass instead.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** Everything `opencrunch serve` needs, validated and frozen. */
+export interface ServerConfig {
+  /** TCP port to listen on (`--port`, `PORT`; default 8080; 0 picks a free one). */
+  readonly port: number
+  /** Address to listen on (`--host`, `HOST`; default 127.0.0.1, loopback only). */
+  readonly host: string
+  /** SQLite file path or `:memory:` (`--database`, `DATABASE_URL`; default ./data/opencrunch.db). */
+  readonly databaseUrl: string
+  /** Requests a minute per API key; 0 turns limiting off (`--rate-limit`, `RATE_LIMIT`; 120). */
+  readonly rateLimit: number
+  /** Log level (`--log-level`, `LOG_LEVEL`; default info). */
+  readonly logLevel: LogLevel
+}
+
+/** Raw values as the command line hands them over; `undefined` means "not given". */
+export interface ServerFlags {
+  readonly port?: string | number
+  readonly host?: string
+  readonly database?: string
+  readonly rateLimit?: string | number
+  readonly logLevel?: string
+}
+
+export const DEFAULT_DATABASE = './data/opencrunch.db'
+
+/** A setting with a bad value; the message names the setting and what would be accepted. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/** Reads and validates the server's settings. */
+export function loadServerConfig(flags: ServerFlags = {}, env: Env = process.env): ServerConfig {
+  return Object.freeze({
+    port: integer('--port / PORT', flags.port ?? env.PORT, 8080, 0, 65535),
+    host: nonEmpty('--host / HOST', flags.host ?? env.HOST, '127.0.0.1'),
+    databaseUrl: resolveDatabaseUrl(flags.database, env),
+    rateLimit: integer('--rate-limit / RATE_LIMIT', flags.rateLimit ?? env.RATE_LIMIT, 120, 0),
+    logLevel: oneOf('--log-level / LOG_LEVEL', flags.logLevel ?? env.LOG_LEVEL, LOG_LEVELS, 'info'),
+  })
+}
+
+/** The database every command uses: `--database`, else `DATABASE_URL`, else the default file. */
+export function resolveDatabaseUrl(flag: string | undefined, env: Env = process.env): string {
+  return nonEmpty('--database / DATABASE_URL', flag ?? env.DATABASE_URL, DEFAULT_DATABASE)
+}
+
+function integer(
+  name: string,
+  raw: string | number | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined || raw === '') return fallback
+  const value = typeof raw === 'number' ? raw : /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`)
+  }
+  return value
+}
+
+function nonEmpty(name: string, raw: string | undefined, fallback: string): string {
+  if (raw === undefined) return fallback
+  if (raw.trim() === '') throw new ConfigError(`${name} must not be empty.`)
+  return raw.trim()
+}
+
+function oneOf<T extends string>(
+  name: string,
+  raw: string | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (raw === undefined || raw === '') return fallback
+  const value = raw.trim().toLowerCase()
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}; got "${raw}".`)
+  }
+  return value as T
+}

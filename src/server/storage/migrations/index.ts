@@ -1,0 +1,15 @@
+import type { Dialect } from '../db.js'
+import { initialSchema } from './001-initial-schema.js'
+
+/** One step of the schema. Versions only grow; a released migration is never edited. */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  /** The data definition for an engine's dialect. */
+  readonly sql: (dialect: Dialect) => string
+}
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initialSchema },
+]

@@ -1,0 +1,134 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Db, Dialect, Queryable, Row, SqlValue } from './db.js'
+
+type Statement = Database.Statement<unknown[], unknown>
+
+/** Options of the embedded SQLite engine. */
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  readonly path: string
+  /** `NORMAL` (default) survives a killed process; `FULL` also survives power loss, slower. */
+  readonly synchronous?: 'NORMAL' | 'FULL'
+}
+
+const SQLITE_DIALECT: Dialect = {
+  autoId: 'INTEGER PRIMARY KEY',
+  bigint: 'INTEGER',
+}
+
+/**
+ * The embedded engine: better-sqlite3 in WAL mode with foreign keys on.
+ *
+ * better-sqlite3 is synchronous, so a statement never interleaves with another; a transaction,
+ * whose callback is async, holds a lock that every other statement waits for, so no statement of
+ * another request runs inside it. Prepared statements are cached by their SQL text.
+ */
+export class SqliteDb implements Db {
+  readonly dialect = SQLITE_DIALECT
+  readonly location: string
+  private readonly raw: Database.Database
+  private readonly statements = new Map<string, Statement>()
+  /** Settled when the open transaction ends; `null` when none is open. */
+  private lock: Promise<void> | null = null
+  private readonly inTransaction: Queryable
+
+  constructor(options: SqliteOptions) {
+    const memory = options.path === ':memory:'
+    if (!memory) mkdirSync(dirname(options.path), { recursive: true })
+    this.location = memory ? 'SQLite in memory' : `SQLite file ${options.path}`
+    this.raw = new Database(options.path)
+    if (!memory) this.raw.pragma('journal_mode = WAL')
+    this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
+    this.raw.pragma('foreign_keys = ON')
+    this.raw.pragma('busy_timeout = 5000')
+    this.inTransaction = {
+      all: (sql, params) => Promise.resolve(this.allNow(sql, params)),
+      get: (sql, params) => Promise.resolve(this.getNow(sql, params)),
+      run: (sql, params) => Promise.resolve(this.runNow(sql, params)),
+      exec: (sql) => Promise.resolve(void this.raw.exec(sql)),
+    }
+  }
+
+  async all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    if (this.lock) await this.waitForLock()
+    return this.allNow<T>(sql, params)
+  }
+
+  async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    if (this.lock) await this.waitForLock()
+    return this.getNow<T>(sql, params)
+  }
+
+  async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    if (this.lock) await this.waitForLock()
+    return this.runNow(sql, params)
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    await this.waitForLock()
+    let release!: () => void
+    this.lock = new Promise((resolve) => (release = resolve))
+    try {
+      this.statement('BEGIN IMMEDIATE').run()
+      try {
+        const result = await fn(this.inTransaction)
+        this.statement('COMMIT').run()
+        return result
+      } catch (error) {
+        if (this.raw.inTransaction) this.statement('ROLLBACK').run()
+        throw error
+      }
+    } finally {
+      this.lock = null
+      release()
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    if (this.lock) await this.waitForLock()
+    this.raw.exec(sql)
+  }
+
+  isUniqueViolation(error: unknown): boolean {
+    return (
+      error instanceof Database.SqliteError &&
+      (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    )
+  }
+
+  async ping(): Promise<void> {
+    await this.get('SELECT 1 AS ok')
+  }
+
+  async close(): Promise<void> {
+    await this.waitForLock()
+    if (this.raw.open) this.raw.close()
+  }
+
+  private async waitForLock(): Promise<void> {
+    while (this.lock) await this.lock
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql)
+    if (!statement) {
+      statement = this.raw.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  private allNow<T>(sql: string, params: readonly SqlValue[] = []): T[] {
+    return this.statement(sql).all(...params) as T[]
+  }
+
+  private getNow<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
+    return this.statement(sql).get(...params) as T | undefined
+  }
+
+  private runNow(sql: string, params: readonly SqlValue[] = []): number {
+    return this.statement(sql).run(...params).changes
+  }
+}
