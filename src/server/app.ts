@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import type { LogLevel } from './config.js'
+import type { AppDeps } from './deps.js'
+import { agentsRoutes } from './features/agents/agents.routes.js'
+import { applicationsRoutes } from './features/applications/applications.routes.js'
+import { chatsRoutes } from './features/chats/chats.routes.js'
+import { customersRoutes } from './features/customers/customers.routes.js'
+import { departmentsRoutes } from './features/departments/departments.routes.js'
+import { messagesRoutes } from './features/messages/messages.routes.js'
+import { organizationRoutes } from './features/organization/organization.routes.js'
+import { authenticateRequests } from './http/auth.js'
+import { BODY_LIMIT_BYTES, parseBodiesAsJson } from './http/body.js'
+import { renderErrors } from './http/error-handler.js'
+import { createRateLimiter } from './http/rate-limit.js'
+import { validatorCompiler } from './http/validation.js'
+import { MemoryRateLimitStore, type RateLimitStore } from './shared-state/rate-limit-store.js'
+import type { Db } from './storage/db.js'
+
+export interface AppOptions {
+  /** Where the data lives; the caller opens, migrates and closes it. */
+  readonly db: Db
+  /** Requests a minute per API key; 0 turns limiting off. */
+  readonly rateLimit: number
+  /** Length of a rate-limit window; one minute unless a test shortens it. */
+  readonly rateLimitWindowMs?: number
+  /** Where the counters live; in this process's memory by default. */
+  readonly rateLimitStore?: RateLimitStore
+  /** Log level; `debug` and `trace` also log every request. Default `info`. */
+  readonly logLevel?: LogLevel
+  /** Epoch milliseconds; tests pass their own clock. */
+  readonly now?: () => number
+}
+
+/** A request id: the caller's `X-Request-Id` when it is a sane token, else a fresh UUID. */
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id']
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+}
+
+/**
+ * Builds the HelpCrunch v1 server, ready to `listen` or `inject`. It never listens by itself.
+ *
+ * Every `/v1` request goes: authenticate the Bearer key -> count it against the key's rate limit
+ * -> parse and validate -> the feature's handler -> serialize through the response schema (an
+ * allowlist of fields, in the documented order).
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const level = options.logLevel ?? 'info'
+  const app = Fastify({
+    logger: { level },
+    logController: new LogController({
+      disableRequestLogging: level !== 'debug' && level !== 'trace',
+    }),
+    genReqId: requestId,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  parseBodiesAsJson(app)
+  renderErrors(app)
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
+
+  const deps: AppDeps = { db: options.db, now: options.now ?? Date.now }
+  const store = options.rateLimitStore ?? new MemoryRateLimitStore()
+  const limiter = createRateLimiter({
+    store,
+    limit: options.rateLimit,
+    windowMs: options.rateLimitWindowMs ?? 60_000,
+    now: deps.now,
+  })
+  app.addHook('onClose', () => store.close())
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', authenticateRequests(options.db, limiter))
+      for (const routes of [
+        chatsRoutes,
+        messagesRoutes,
+        customersRoutes,
+        agentsRoutes,
+        departmentsRoutes,
+        applicationsRoutes,
+        organizationRoutes,
+      ]) {
+        await v1.register(routes(deps))
+      }
+    },
+    { prefix: '/v1' },
+  )
+
+  app.get('/healthz', async (_request, reply) => {
+    await options.db.ping()
+    return reply.type('application/json; charset=utf-8').send('{"status":"ok"}')
+  })
+
+  return app
+}
