@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import {
+  CHAT_SORT_FIELDS,
+  Chat,
+  ChatAsRead,
+  ChatList,
+  ChatParams,
+  CreateChatBody,
+  ListChatsQuery,
+  ReadChatBody,
+} from '../../../contract/index.js'
+import { nowSeconds, type AppDeps } from '../../deps.js'
+import { Errors } from '../../errors.js'
+import { page, sortBy, toId } from '../../http/paging.js'
+import { createChat, listChatPage, loadChat, markChatRead } from './chats.service.js'
+import type { Side } from './read-state.js'
+
+/** `PUT /v1/chats/read` is an older name of `readByAgent`: agents are the API's usual actor. */
+const READ_ROUTES: ReadonlyArray<readonly [string, Side]> = [
+  ['/chats/readByAgent', 'agent'],
+  ['/chats/readByCustomer', 'customer'],
+  ['/chats/read', 'agent'],
+]
+
+export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+  const { db } = deps
+  return async function chats(app) {
+    app.get(
+      '/chats',
+      { schema: { querystring: ListChatsQuery, response: { 200: ChatList } } },
+      async (request) => {
+        const sort = sortBy(request.query, 'chats', CHAT_SORT_FIELDS, {
+          field: 'createdAt',
+          order: 'desc',
+        })
+        return listChatPage(db, request.principal.organizationId, sort, page(request.query))
+      },
+    )
+
+    app.get(
+      '/chats/:chatId',
+      { schema: { params: ChatParams, response: { 200: Chat } } },
+      async (request) => {
+        const chat = await loadChat(
+          db,
+          request.principal.organizationId,
+          toId(request.params.chatId),
+        )
+        if (!chat) throw Errors.notFound('Chat')
+        return chat
+      },
+    )
+
+    app.post(
+      '/chats',
+      { schema: { body: CreateChatBody, response: { 201: Chat } } },
+      async (request, reply) => {
+        const { body } = request
+        const chat = await createChat(
+          db,
+          request.principal.organizationId,
+          {
+            customerId: toId(body.customer),
+            applicationId: toId(body.application),
+            assigneeId: body.assignee === undefined ? null : toId(body.assignee),
+            departmentId: body.department === undefined ? null : toId(body.department),
+          },
+          nowSeconds(deps),
+        )
+        return reply.code(201).send(chat)
+      },
+    )
+
+    for (const [path, side] of READ_ROUTES) {
+      app.put(
+        path,
+        { schema: { body: ReadChatBody, response: { 200: ChatAsRead } } },
+        async (request) => {
+          const { id, read } = request.body
+          const chat = await markChatRead(
+            db,
+            request.principal.organizationId,
+            toId(id),
+            side,
+            read,
+          )
+          if (!chat) throw Errors.chatForIdNotFound(id)
+          return chat
+        },
+      )
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import type { Order } from '../../http/paging.js'
+import type { Queryable, SqlValue } from '../../storage/db.js'
+import { placeholders } from '../../storage/sql.js'
+
+export interface CustomerRow {
+  id: number
+  name: string | null
+  email: string | null
+  user_id: string | null
+  company: string | null
+  phone: string | null
+  first_seen: number | null
+  last_seen: number | null
+  city: string | null
+  region_code: string | null
+  country_code: string | null
+  device: string | null
+  unsubscribed: number
+  blocked: number
+  source: string | null
+  referer: string | null
+  last_page: string | null
+  locale: string | null
+  created_from: string | null
+  integration_id: string | null
+  notes: string | null
+  custom_data: string
+}
+
+export interface CustomerTagRow {
+  customer_id: number
+  name: string
+  color: string
+}
+
+/** Stored customer columns a write may set, in one fixed order. */
+export const CUSTOMER_COLUMNS = [
+  'name',
+  'email',
+  'user_id',
+  'company',
+  'phone',
+  'first_seen',
+  'last_seen',
+  'city',
+  'region_code',
+  'country_code',
+  'device',
+  'unsubscribed',
+  'blocked',
+  'source',
+  'referer',
+  'last_page',
+  'locale',
+  'created_from',
+  'integration_id',
+  'notes',
+  'custom_data',
+] as const
+export type CustomerColumn = (typeof CUSTOMER_COLUMNS)[number]
+export type CustomerValues = Record<CustomerColumn, SqlValue>
+
+const SELECT_CUSTOMERS = `SELECT id, ${CUSTOMER_COLUMNS.join(', ')} FROM customers`
+
+export function findCustomer(db: Queryable, organizationId: number, customerId: number) {
+  return db.get<CustomerRow>(`${SELECT_CUSTOMERS} WHERE id = ? AND organization_id = ?`, [
+    customerId,
+    organizationId,
+  ])
+}
+
+export type CustomerSortField = 'id' | 'firstSeen' | 'lastSeen'
+
+const SORT_COLUMNS: Record<CustomerSortField, string> = {
+  id: 'id',
+  firstSeen: 'first_seen',
+  lastSeen: 'last_seen',
+}
+
+export function listCustomers(
+  db: Queryable,
+  organizationId: number,
+  sort: { field: CustomerSortField; order: Order },
+  limit: number,
+  offset: number,
+) {
+  const direction = sort.order.toUpperCase()
+  const column = SORT_COLUMNS[sort.field]
+  return db.all<CustomerRow>(
+    `${SELECT_CUSTOMERS} WHERE organization_id = ?
+     ORDER BY ${column} ${direction} NULLS LAST, id ${direction} LIMIT ? OFFSET ?`,
+    [organizationId, limit, offset],
+  )
+}
+
+/** The tags of each of `customerIds`, in the order they were added. */
+export function listCustomerTags(db: Queryable, customerIds: readonly number[]) {
+  if (customerIds.length === 0) return Promise.resolve([])
+  return db.all<CustomerTagRow>(
+    `SELECT ct.customer_id, t.name, t.color FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+     WHERE ct.customer_id IN (${placeholders(customerIds.length)})
+     ORDER BY ct.customer_id, ct.position`,
+    customerIds,
+  )
+}
+
+export async function insertCustomer(
+  db: Queryable,
+  organizationId: number,
+  values: CustomerValues,
+  createdAt: number,
+  id: number | null = null,
+): Promise<number> {
+  const row = await db.get<{ id: number }>(
+    `INSERT INTO customers (id, organization_id, ${CUSTOMER_COLUMNS.join(', ')}, created_at, updated_at)
+     VALUES (?, ?, ${placeholders(CUSTOMER_COLUMNS.length)}, ?, ?) RETURNING id`,
+    [id, organizationId, ...CUSTOMER_COLUMNS.map((column) => values[column]), createdAt, createdAt],
+  )
+  return row!.id
+}
+
+/** Finds the organization's tag of that name, creating it with `color` if it is new. */
+export async function ensureTag(
+  db: Queryable,
+  organizationId: number,
+  name: string,
+  color: string,
+): Promise<number> {
+  await db.run(
+    `INSERT INTO tags (organization_id, name, color) VALUES (?, ?, ?)
+     ON CONFLICT (organization_id, name) DO NOTHING`,
+    [organizationId, name, color],
+  )
+  const row = await db.get<{ id: number }>(
+    'SELECT id FROM tags WHERE organization_id = ? AND name = ?',
+    [organizationId, name],
+  )
+  return row!.id
+}
+
+/** Adds a tag to a customer after the ones it has; a tag it already has stays where it is. */
+export function addCustomerTag(db: Queryable, customerId: number, tagId: number) {
+  return db.run(
+    `INSERT INTO customer_tags (customer_id, tag_id, position)
+     SELECT ?, ?, coalesce(max(position), 0) + 1 FROM customer_tags WHERE customer_id = ?
+     ON CONFLICT (customer_id, tag_id) DO NOTHING`,
+    [customerId, tagId, customerId],
+  )
+}

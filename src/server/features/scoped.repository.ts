@@ -1,0 +1,29 @@
+import type { Queryable } from '../storage/db.js'
+
+/** Tables whose rows belong to one organization through their `organization_id`. */
+export type ScopedTable = 'agents' | 'applications' | 'departments' | 'customers' | 'chats'
+
+const COUNT = (table: ScopedTable) =>
+  `SELECT count(*) AS total FROM ${table} WHERE organization_id = ?`
+const EXISTS = (table: ScopedTable) =>
+  `SELECT id FROM ${table} WHERE id = ? AND organization_id = ?`
+
+/** How many rows of `table` the organization has. */
+export async function countInOrganization(
+  db: Queryable,
+  table: ScopedTable,
+  organizationId: number,
+): Promise<number> {
+  const row = await db.get<{ total: number | string }>(COUNT(table), [organizationId])
+  return Number(row?.total ?? 0)
+}
+
+/** Whether row `id` of `table` exists and belongs to the organization. */
+export async function existsInOrganization(
+  db: Queryable,
+  table: ScopedTable,
+  organizationId: number,
+  id: number,
+): Promise<boolean> {
+  return (await db.get(EXISTS(table), [id, organizationId])) !== undefined
+}

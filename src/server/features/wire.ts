@@ -1,0 +1,11 @@
+/** Conversions from stored values to HelpCrunch wire values, shared by every presenter. */
+
+/** Whole UNIX seconds as the wire's string (`"1603885746"`), or `null`. */
+export function timestamp(seconds: number | null): string | null {
+  return seconds === null ? null : String(seconds)
+}
+
+/** A stored 0/1 (or an engine's boolean) as a boolean. */
+export function flag(value: unknown): boolean {
+  return value === 1 || value === true || value === '1'
+}
