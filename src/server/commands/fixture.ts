@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { parseFixture, loadFixture, type LoadSummary } from '../fixtures/fixture.load.js'
+import type { Db } from '../storage/db.js'
+import {
+  CommandError,
+  DATABASE_OPTION,
+  terminal,
+  unixNow,
+  withDatabase,
+  type Output,
+} from './shared.js'
+
+/** Reads, checks and loads a fixture file; reports progress on large ones. */
+export async function loadFixtureFile(db: Db, file: string, output: Output): Promise<LoadSummary> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new CommandError(`Cannot read fixture ${file}: ${(error as Error).message}`)
+  }
+  const fixture = parseFixture(text, file)
+  let reported = 0
+  return loadFixture(db, fixture, unixNow(), file, (done, total) => {
+    // A line per tenth of a large fixture, so a long load shows it is moving.
+    if (total >= 1000 && done - reported >= total / 10) {
+      reported = done
+      output.err(`  ${done} of ${total} chats loaded`)
+    }
+  })
+}
+
+/** "2 organizations, 3 API keys, ..." */
+export function describeSummary(summary: LoadSummary): string {
+  const parts = Object.entries(summary).map(([name, count]) => {
+    const label = name === 'apiKeys' ? 'API keys' : name
+    return `${count} ${count === 1 ? label.replace(/s$/, '') : label}`
+  })
+  return parts.join(', ')
+}
+
+export function registerFixtureCommands(program: Command): void {
+  const fixture = program.command('fixture').description('Load a known world from a JSON file')
+
+  fixture
+    .command('load')
+    .description('Load a fixture file into the database: all of it, or nothing if it has an error')
+    .argument('<file>', 'the fixture (format: see README, "Fixtures")')
+    .option(...DATABASE_OPTION)
+    .action(async (file: string, options: { database?: string }) => {
+      await withDatabase(options.database, terminal, async (db) => {
+        const summary = await loadFixtureFile(db, file, terminal)
+        terminal.err(`Loaded ${describeSummary(summary)} from ${file}.`)
+      })
+    })
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander'
+import { registerFixtureCommands } from './fixture.js'
+import { registerKeyCommands } from './keys.js'
+import { registerMigrateCommand } from './migrate.js'
+import { registerOrganizationCommands } from './orgs.js'
+import { registerServeCommand } from './serve.js'
+
+/** The commands that run or administer a server on this machine's database. */
+export function registerServerCommands(program: Command): void {
+  registerServeCommand(program)
+  registerOrganizationCommands(program)
+  registerKeyCommands(program)
+  registerFixtureCommands(program)
+  registerMigrateCommand(program)
+}

@@ -1,0 +1,55 @@
+import { resolveDatabaseUrl } from '../config.js'
+import type { Db } from '../storage/db.js'
+import { migrate } from '../storage/migrator.js'
+import { openDatabase } from '../storage/open.js'
+
+/** A failure the person at the terminal can fix; its message says how. Exits with status 1. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CommandError'
+  }
+}
+
+/** Where a command writes: results to `out`, notices and progress to `err`. */
+export interface Output {
+  out(line: string): void
+  err(line: string): void
+}
+
+export const terminal: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+}
+
+/** The `--database` option every command shares. */
+export const DATABASE_OPTION = [
+  '--database <url>',
+  'SQLite file path or :memory: (default: DATABASE_URL, else ./data/opencrunch.db)',
+] as const
+
+/**
+ * Opens the database a command names (flag, else `DATABASE_URL`, else the default), brings its
+ * schema up to date (saying so on `err` when it changes anything), runs `work`, and closes it.
+ */
+export async function withDatabase<T>(
+  flag: string | undefined,
+  output: Output,
+  work: (db: Db, url: string) => Promise<T>,
+): Promise<T> {
+  const url = resolveDatabaseUrl(flag)
+  const db = openDatabase({ url })
+  try {
+    await migrate(db, (step) =>
+      output.err(`Applied migration ${step.version} (${step.name}) to ${db.location}.`),
+    )
+    return await work(db, url)
+  } finally {
+    await db.close()
+  }
+}
+
+/** Whole UNIX seconds now. */
+export function unixNow(): number {
+  return Math.floor(Date.now() / 1000)
+}
