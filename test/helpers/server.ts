@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/server/app.js'
+import type { Fixture } from '../../src/server/fixtures/fixture.schema.js'
+import { loadFixture } from '../../src/server/fixtures/fixture.load.js'
+import type { Db } from '../../src/server/storage/db.js'
+import { migrate } from '../../src/server/storage/migrator.js'
+import { openDatabase } from '../../src/server/storage/open.js'
+
+/** An answer as a client sees it. `body` is the parsed JSON (or `undefined` when not JSON). */
+export interface TestResponse {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly body: any
+}
+
+export interface RequestOptions {
+  /** The API key; `null` sends no Authorization header. Defaults to the server's default key. */
+  readonly key?: string | null
+  /** Sent as JSON. */
+  readonly body?: unknown
+  /** Sent as is, instead of `body`. */
+  readonly raw?: string
+  readonly headers?: Record<string, string>
+}
+
+export interface TestServer {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  readonly db: Db
+  readonly app: FastifyInstance
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>
+  close(): Promise<void>
+}
+
+export interface TestServerOptions {
+  readonly fixture?: Fixture
+  /** Key used when a request names none. */
+  readonly key?: string
+  /** 0 (off) unless a test is about limits. */
+  readonly rateLimit?: number
+  readonly rateLimitWindowMs?: number
+  /** Epoch milliseconds. */
+  readonly now?: () => number
+  /** `:memory:` unless a test needs a file. */
+  readonly database?: string
+}
+
+/**
+ * Starts the real server on a free loopback port, on a real SQLite database (in memory unless
+ * told otherwise), with a fixture loaded. Tests talk to it over HTTP only.
+ */
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const db = openDatabase({ url: options.database ?? ':memory:' })
+  await migrate(db)
+  const now = options.now ?? Date.now
+  if (options.fixture) await loadFixture(db, options.fixture, Math.floor(now() / 1000))
+  const app = await buildApp({
+    db,
+    rateLimit: options.rateLimit ?? 0,
+    ...(options.rateLimitWindowMs === undefined
+      ? {}
+      : { rateLimitWindowMs: options.rateLimitWindowMs }),
+    logLevel: 'silent',
+    now,
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  const defaultKey = options.key ?? firstKey(options.fixture)
+
+  return {
+    url,
+    db,
+    app,
+    request: (method, path, requestOptions = {}) =>
+      send(url, method, path, { ...requestOptions, key: keyFor(requestOptions, defaultKey) }),
+    close: async () => {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+function firstKey(fixture: Fixture | undefined): string | null {
+  return fixture?.organizations[0]?.apiKeys?.[0] ?? null
+}
+
+function keyFor(options: RequestOptions, fallback: string | null): string | null {
+  return options.key === undefined ? fallback : options.key
+}
+
+/** One HTTP request to a running server. */
+export async function send(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.key) headers.authorization ??= `Bearer ${options.key}`
+  let body: string | undefined = options.raw
+  if (body === undefined && options.body !== undefined) {
+    body = JSON.stringify(options.body)
+    headers['content-type'] ??= 'application/json'
+  }
+  const response = await fetch(baseUrl + path, { method, headers, body })
+  const text = await response.text()
+  let parsed: unknown
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    parsed = undefined
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed }
+}
