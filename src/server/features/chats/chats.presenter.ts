@@ -1,5 +1,6 @@
 import type { Agent, Chat } from '../../../contract/index.js'
-import { presentAgent, type AgentFields } from '../agents/agents.presenter.js'
+import { presentAgent, presentJoinedAgent } from '../agents/agents.presenter.js'
+import { groupBy } from '../group.js'
 import { flag, timestamp } from '../wire.js'
 import type { ChatAgentRow, ChatRow } from './chats.repository.js'
 
@@ -29,15 +30,12 @@ export function presentChat(row: ChatRow, agents: readonly Agent[]): Chat {
       email: row.customer_email,
       userId: row.customer_user_id,
     },
-    assignee:
-      row.assignee_id === null
-        ? null
-        : presentAgent({
-            id: row.assignee_id,
-            name: row.assignee_name ?? '',
-            email: row.assignee_email ?? '',
-            role: row.assignee_role ?? 'agent',
-          } satisfies AgentFields),
+    assignee: presentJoinedAgent(
+      row.assignee_id,
+      row.assignee_name,
+      row.assignee_email,
+      row.assignee_role,
+    ),
     department:
       row.department_id === null
         ? null
@@ -47,11 +45,6 @@ export function presentChat(row: ChatRow, agents: readonly Agent[]): Chat {
 
 /** Presents several chats, each with its own agents. */
 export function presentChats(rows: readonly ChatRow[], agentRows: readonly ChatAgentRow[]): Chat[] {
-  const byChat = new Map<number, Agent[]>()
-  for (const agentRow of agentRows) {
-    const list = byChat.get(agentRow.chat_id) ?? []
-    list.push(presentAgent(agentRow))
-    byChat.set(agentRow.chat_id, list)
-  }
+  const byChat = groupBy(agentRows, (agent) => agent.chat_id, presentAgent)
   return rows.map((row) => presentChat(row, byChat.get(row.id) ?? []))
 }

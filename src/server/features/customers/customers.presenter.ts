@@ -1,4 +1,5 @@
 import type { Customer, Tag } from '../../../contract/index.js'
+import { groupBy } from '../group.js'
 import { flag, timestamp } from '../wire.js'
 import type { CustomerRow, CustomerTagRow } from './customers.repository.js'
 
@@ -36,11 +37,10 @@ export function presentCustomers(
   rows: readonly CustomerRow[],
   tagRows: readonly CustomerTagRow[],
 ): Customer[] {
-  const byCustomer = new Map<number, Tag[]>()
-  for (const tag of tagRows) {
-    const list = byCustomer.get(tag.customer_id) ?? []
-    list.push({ name: tag.name, color: tag.color })
-    byCustomer.set(tag.customer_id, list)
-  }
+  const byCustomer = groupBy(
+    tagRows,
+    (tag) => tag.customer_id,
+    (tag): Tag => ({ name: tag.name, color: tag.color }),
+  )
   return rows.map((row) => presentCustomer(row, byCustomer.get(row.id) ?? []))
 }

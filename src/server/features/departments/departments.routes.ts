@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { DepartmentList, ListDepartmentsQuery, type Agent } from '../../../contract/index.js'
+import { DepartmentList, ListDepartmentsQuery } from '../../../contract/index.js'
 import type { AppDeps } from '../../deps.js'
 import { page } from '../../http/paging.js'
 import { presentAgent } from '../agents/agents.presenter.js'
+import { groupBy } from '../group.js'
 import { countInOrganization } from '../scoped.repository.js'
 import { listDepartmentAgents, listDepartments } from './departments.repository.js'
 
@@ -19,12 +20,7 @@ export function departmentsRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox {
           db,
           rows.map((row) => row.id),
         )
-        const agents = new Map<number, Agent[]>()
-        for (const agentRow of agentRows) {
-          const list = agents.get(agentRow.department_id) ?? []
-          list.push(presentAgent(agentRow))
-          agents.set(agentRow.department_id, list)
-        }
+        const agents = groupBy(agentRows, (agent) => agent.department_id, presentAgent)
         return {
           data: rows.map((row) => ({
             id: row.id,

@@ -1,5 +1,5 @@
 import type { Message, MessageType } from '../../../contract/index.js'
-import { presentAgent } from '../agents/agents.presenter.js'
+import { presentJoinedAgent } from '../agents/agents.presenter.js'
 import { isRead, type ReadPositions } from '../chats/read-state.js'
 import { flag, timestamp } from '../wire.js'
 import type { MessageRow } from './messages.repository.js'
@@ -8,15 +8,7 @@ import type { MessageRow } from './messages.repository.js'
 export function presentMessage(row: MessageRow, positions: ReadPositions): Message {
   return {
     id: row.id,
-    agent:
-      row.agent_id === null
-        ? null
-        : presentAgent({
-            id: row.agent_id,
-            name: row.agent_name ?? '',
-            email: row.agent_email ?? '',
-            role: row.agent_role ?? 'agent',
-          }),
+    agent: presentJoinedAgent(row.agent_id, row.agent_name, row.agent_email, row.agent_role),
     type: row.type as MessageType,
     text: row.text,
     read: isRead(row, positions),
