@@ -25,13 +25,19 @@ export const NullableTimestamp = Nullable(Timestamp)
  * Normalize it with `toId()` from the server's http helpers.
  */
 export const IdInput = Type.Union(
-  [Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]{0,14}$' })],
+  [
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    Type.String({ pattern: '^[1-9][0-9]{0,14}$' }),
+  ],
   { 'x-expected': 'numeric', description: 'Integer id, or the same id as a numeric string' },
 )
 
 /** A timestamp sent by a client: UNIX seconds as an integer or a numeric string. */
 export const TimestampInput = Type.Union(
-  [Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,12}$' })],
+  [
+    Type.Integer({ minimum: 0, maximum: 999_999_999_999 }),
+    Type.String({ pattern: '^[0-9]{1,12}$' }),
+  ],
   { 'x-expected': 'numeric', description: 'UNIX seconds, as an integer or a numeric string' },
 )
 
@@ -40,7 +46,9 @@ export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,14}$', 'x-expected'
 
 /** `offset` and `limit` of every list, as query parameters. */
 export const PageQuery = {
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Items to skip; default 0' })),
+  offset: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Items to skip; default 0' }),
+  ),
   limit: Type.Optional(
     Type.Integer({ minimum: 1, description: 'Items to return; default 100, capped at 100' }),
   ),

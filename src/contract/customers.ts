@@ -75,7 +75,7 @@ const Text = (maxLength: number) => Type.String({ maxLength })
 
 const ScalarValue = Type.Unsafe<string | number | boolean | null>({
   type: ['string', 'number', 'boolean', 'null'],
-  'x-expected': 'scalar',
+  'x-expected': 'string|int|float|bool',
 })
 
 /** Custom data as clients send it: the documented list form, or the object form. */

@@ -105,7 +105,9 @@ export async function send(
     body = JSON.stringify(options.body)
     headers['content-type'] ??= 'application/json'
   }
-  const response = await fetch(baseUrl + path, { method, headers, body })
+  // Bytes, not a string: fetch would add `Content-Type: text/plain` to a string body.
+  const bytes = body === undefined ? undefined : new TextEncoder().encode(body)
+  const response = await fetch(baseUrl + path, { method, headers, body: bytes })
   const text = await response.text()
   let parsed: unknown
   try {

@@ -1,7 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
-import { Value } from 'typebox/value'
 import { Errors, type FieldMessage, type FieldProblem } from '../errors.js'
 
 /** What TypeBox reports for one failed check. */
@@ -24,19 +23,45 @@ const TYPE_NAMES: Record<string, string> = {
 }
 
 /**
- * Fastify's validator compiler: TypeBox's compiled checks, converting query and path values
- * (which arrive as strings) but never body values, so `"true"` is not a boolean. A failure
- * becomes one `ApiError` whose entries name each bad field in HelpCrunch's wording.
+ * Fastify's validator compiler: TypeBox's compiled checks. Query values arrive as strings and are
+ * converted where they are exactly what the schema wants (`"10"` for an integer); body values are
+ * never converted, so `"true"` is not a boolean. A failure becomes one `ApiError` whose entries
+ * name each bad field in HelpCrunch's wording.
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = Compile(schema)
   const isBody = httpPart === 'body'
+  const properties = ((schema as SchemaNode).properties ?? {}) as Record<string, SchemaNode>
   return (input: unknown) => {
     // A body-less request is validated as an empty object: each required field is reported.
-    const value = isBody ? (input ?? {}) : Value.Convert(schema, input)
+    const value = isBody ? (input ?? {}) : convertStrings(properties, input)
     if (check.Check(value)) return { value }
     return { error: Errors.validation(problemsOf(check, value)) }
   }
+}
+
+const STRICT_FORMS: Record<string, RegExp> = {
+  integer: /^-?[0-9]{1,16}$/,
+  number: /^-?[0-9]{1,16}(\.[0-9]{1,16})?$/,
+  boolean: /^(true|false)$/,
+}
+
+/**
+ * Converts the string values of a query to the integer, number or boolean its schema names, only
+ * when the string is written exactly so: `"1.5"`, `"true"` or `"0x10"` for an integer stay strings
+ * and fail validation, rather than becoming some other number.
+ */
+function convertStrings(properties: Record<string, SchemaNode>, input: unknown): unknown {
+  if (input === null || typeof input !== 'object') return input
+  const output: Record<string, unknown> = { ...(input as Record<string, unknown>) }
+  for (const [name, raw] of Object.entries(output)) {
+    const type = properties[name]?.type
+    if (typeof raw !== 'string' || typeof type !== 'string' || !STRICT_FORMS[type]?.test(raw)) {
+      continue
+    }
+    output[name] = type === 'boolean' ? raw === 'true' : Number(raw)
+  }
+  return output
 }
 
 /** Why `value` fails a compiled schema: one problem per field, in HelpCrunch's wording. */
@@ -56,7 +81,16 @@ function describe(
     const known = byField.get(field)
     if (!known || depth < known.depth) byField.set(field, { depth, message })
   }
+  // A union whose value went wrong deeper inside (an item of the list form) is explained by those
+  // deeper problems; its summary and its other branches' complaints would only confuse.
+  const explained = new Set(
+    errors
+      .filter((error) => error.keyword === 'anyOf')
+      .map((error) => error.instancePath)
+      .filter((path) => errors.some((other) => other.instancePath.startsWith(`${path}/`))),
+  )
   for (const error of errors) {
+    if (explained.has(error.instancePath) && error.keyword !== 'required') continue
     const depth = error.schemaPath.split('/').length
     if (error.keyword === 'required') {
       const missing = (error.params.requiredProperties ?? []) as string[]

@@ -41,7 +41,8 @@ export function newCustomerValues(input: CustomerInput): CustomerValues {
   return {
     name: input.name ?? null,
     email: input.email ?? null,
-    user_id: input.userId ?? null,
+    // An empty external id is no id: it must not collide with another customer's empty one.
+    user_id: input.userId || null,
     company: input.company ?? null,
     phone: input.phone ?? null,
     first_seen: seconds(input.firstSeen),
