@@ -6,6 +6,7 @@ import {
   MetaList,
   Nullable,
   NullableTimestamp,
+  OptionalIdInput,
   PageQuery,
   SortQuery,
   Timestamp,
@@ -91,8 +92,8 @@ export type ReadChatBody = Static<typeof ReadChatBody>
 export const CreateChatBody = Type.Object({
   customer: IdInput,
   application: IdInput,
-  assignee: Type.Optional(IdInput),
-  department: Type.Optional(IdInput),
+  assignee: OptionalIdInput,
+  department: OptionalIdInput,
 })
 export type CreateChatBody = Static<typeof CreateChatBody>
 

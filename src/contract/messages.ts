@@ -1,6 +1,14 @@
 import Type, { type Static } from 'typebox'
 import { Agent } from './agents.js'
-import { IdInput, Nullable, NullableTimestamp, PageQuery, Timestamp, TotalList } from './common.js'
+import {
+  IdInput,
+  Nullable,
+  NullableTimestamp,
+  OptionalIdInput,
+  PageQuery,
+  Timestamp,
+  TotalList,
+} from './common.js'
 import { MESSAGE_TYPES, POSTABLE_MESSAGE_TYPES, StringEnum } from './enums.js'
 
 /** The Message object, fields in HelpCrunch's documented order. */
@@ -24,7 +32,7 @@ export const CreateMessageBody = Type.Object({
   chat: IdInput,
   text: Type.String({ minLength: 1, maxLength: 65535 }),
   type: StringEnum(POSTABLE_MESSAGE_TYPES),
-  agent: Type.Optional(IdInput),
+  agent: OptionalIdInput,
   markdownText: Type.Optional(Type.String({ minLength: 1, maxLength: 65535 })),
 })
 export type CreateMessageBody = Static<typeof CreateMessageBody>

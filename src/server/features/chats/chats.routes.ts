@@ -62,8 +62,8 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
           {
             customerId: toId(body.customer),
             applicationId: toId(body.application),
-            assigneeId: body.assignee === undefined ? null : toId(body.assignee),
-            departmentId: body.department === undefined ? null : toId(body.department),
+            assigneeId: body.assignee == null ? null : toId(body.assignee),
+            departmentId: body.department == null ? null : toId(body.department),
           },
           nowSeconds(deps),
         )

@@ -43,7 +43,7 @@ export function messagesRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         const { body } = request
         return postMessage(db, request.principal.organizationId, {
           chatId: toId(body.chat),
-          agentId: body.agent === undefined ? null : toId(body.agent),
+          agentId: body.agent == null ? null : toId(body.agent),
           type: body.type,
           // HelpCrunch keeps the markdown version when one is sent; it answers with it in `text`.
           text: body.markdownText ?? body.text,
