@@ -26,6 +26,7 @@ export type FieldMessage =
   | 'This field was not expected.'
   | `This value should be ${'greater' | 'less'} than or equal to ${number}.`
   | `This value is too long. It should have ${number} characters or less.`
+  | `This value is too short. It should have ${number} characters or more.`
   | `This collection should contain ${number} elements or ${'less' | 'more'}.`
 
 /** Entities whose absence is a 404 `not_found` "<Entity> not found". */

@@ -55,6 +55,11 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
   }
 
   const app = await buildApp({ db, rateLimit: config.rateLimit, logLevel: config.logLevel })
+  // Before listening: a supervisor may signal as soon as it sees the "listening" line.
+  stopOnSignals(output, async () => {
+    await app.close()
+    await db.close()
+  })
   await app.listen({ port: config.port, host: config.host })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
@@ -68,19 +73,26 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
         `-d '{"id": ${ARTICLE_CHAT_ID}, "read": true}'`,
     )
   }
+}
 
+/**
+ * On the first SIGTERM or SIGINT: stop taking connections, finish the requests in flight, close
+ * the database, exit 0 (or 1 after `SHUTDOWN_GRACE_MS`). A second signal exits at once.
+ */
+function stopOnSignals(output: Output, close: () => Promise<void>): void {
   let stopping = false
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return
+    if (stopping) {
+      output.err(`${signal} received again: exiting now.`)
+      process.exit(1)
+    }
     stopping = true
     output.out(`${signal} received: finishing requests in flight, then stopping.`)
     setTimeout(() => {
       output.err(`Still busy after ${SHUTDOWN_GRACE_MS / 1000} s; exiting anyway.`)
       process.exit(1)
     }, SHUTDOWN_GRACE_MS).unref()
-    app
-      .close()
-      .then(() => db.close())
+    close()
       .then(() => {
         output.out('Stopped.')
         process.exitCode = 0
@@ -90,8 +102,8 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
         process.exitCode = 1
       })
   }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
 }
 
 export function registerServeCommand(program: Command): void {

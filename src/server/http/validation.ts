@@ -64,9 +64,12 @@ function convertStrings(properties: Record<string, SchemaNode>, input: unknown):
   return output
 }
 
-/** Why `value` fails a compiled schema: one problem per field, in HelpCrunch's wording. */
-export function problemsOf(check: Validator, value: unknown): FieldProblem[] {
-  return describe(check.Type() as SchemaNode, value, check.Errors(value))
+/**
+ * Why `value` fails a compiled schema: one problem per field, in HelpCrunch's wording. A problem
+ * with the value as a whole is reported under `root`.
+ */
+export function problemsOf(check: Validator, value: unknown, root = 'body'): FieldProblem[] {
+  return describe(check.Type() as SchemaNode, value, check.Errors(value), root)
 }
 
 /** Turns TypeBox errors into one problem per field, the outermost failure of each field winning. */
@@ -74,6 +77,7 @@ function describe(
   schema: SchemaNode,
   value: unknown,
   errors: readonly SchemaError[],
+  root: string,
 ): FieldProblem[] {
   const byField = new Map<string, { depth: number; message: FieldMessage }>()
   const note = (pointer: string, depth: number, message: FieldMessage) => {
@@ -113,7 +117,7 @@ function describe(
     const actual = resolve(value as SchemaNode, `#${error.instancePath}`)
     note(error.instancePath, depth, messageFor(error, node, actual))
   }
-  return [...byField].map(([field, { message }]) => ({ field: field || 'body', message }))
+  return [...byField].map(([field, { message }]) => ({ field: field || root, message }))
 }
 
 function messageFor(
@@ -138,7 +142,9 @@ function messageFor(
     case 'anyOf':
       return 'The value you selected is not a valid choice.'
     case 'minLength':
-      return 'This value should not be blank.'
+      return Number(limit) <= 1
+        ? 'This value should not be blank.'
+        : `This value is too short. It should have ${Number(limit)} characters or more.`
     case 'maxLength':
       return `This value is too long. It should have ${Number(limit)} characters or less.`
     case 'minimum':

@@ -1,0 +1,343 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { send } from './helpers/server.js'
+
+// The command line as a person runs it: `node bin/opencrunch.js ...` in a fresh directory, so the
+// default ./data/opencrunch.db lands there. Needs dist/ (npm test builds it first).
+
+const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
+const WAIT_MS = 20_000
+/** Each command is a Node process start; a busy CI machine may take seconds per test. */
+const SLOW = { timeout: 120_000 }
+const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
+
+interface Child {
+  readonly proc: ChildProcess
+  stdout: string
+  stderr: string
+  closed: boolean
+  readonly exit: Promise<number | null>
+}
+
+let dir: string
+const children = new Set<Child>()
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'opencrunch-cli-'))
+})
+afterEach(async () => {
+  for (const child of children) {
+    child.proc.kill('SIGKILL')
+    await child.exit
+  }
+  children.clear()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function start(args: readonly string[], env: Record<string, string> = {}): Child {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
+  )
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let exited!: (code: number | null) => void
+  const child: Child = {
+    proc,
+    stdout: '',
+    stderr: '',
+    closed: false,
+    exit: new Promise((resolve) => (exited = resolve)),
+  }
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
+  proc.on('close', (code) => {
+    child.closed = true
+    children.delete(child)
+    exited(code)
+  })
+  children.add(child)
+  return child
+}
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), WAIT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Runs a command to its end. */
+async function run(args: readonly string[], env: Record<string, string> = {}) {
+  const child = start(args, env)
+  const code = await within(child.exit, `opencrunch ${args.join(' ')}\n${child.stderr}`)
+  return { code, stdout: child.stdout, stderr: child.stderr }
+}
+
+/** Starts `serve` and resolves with its base URL once it listens. */
+async function serve(args: readonly string[], env: Record<string, string> = {}) {
+  const child = start(['serve', ...args], env)
+  const listening = /listening on (http:\/\/\S+)\/v1/
+  const url = await within(
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const match = listening.exec(child.stdout)
+        if (match) resolve(match[1]!)
+        else if (child.closed) reject(new Error(`serve exited:\n${child.stdout}${child.stderr}`))
+      }
+      child.proc.stdout!.on('data', check)
+      child.proc.on('close', check)
+      check()
+    }),
+    `serve ${args.join(' ')} to listen\n${child.stdout}${child.stderr}`,
+  )
+  return { child, url }
+}
+
+const WORLD = {
+  organizations: [
+    {
+      domain: 'acme',
+      apiKeys: ['acme-test-key-1'],
+      applications: [{ name: 'Website', type: 'widget' }],
+      agents: [{ name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }],
+      departments: [{ name: 'Support', agents: ['sarah@acme.test'] }],
+      customers: [{ id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }],
+      chats: [
+        {
+          id: 5208,
+          customer: 'alice-1',
+          assignee: 'sarah@acme.test',
+          messages: [
+            { from: 'customer', text: 'Where is my order?', createdAt: 1795290000 },
+            { from: 'agent', agent: 'sarah@acme.test', text: 'On its way!' },
+          ],
+        },
+      ],
+    },
+  ],
+}
+
+function writeJson(name: string, value: unknown): string {
+  const file = join(dir, name)
+  writeFileSync(file, JSON.stringify(value, null, 2))
+  return file
+}
+
+describe('--help', SLOW, () => {
+  it.each([
+    [[], ['serve', 'orgs', 'keys', 'fixture', 'migrate']],
+    [['serve'], ['--port', '--host', '--database', '--fixture', '--rate-limit', '--demo']],
+    [['orgs'], ['create', 'list']],
+    [
+      ['orgs', 'create'],
+      ['<domain>', '--database'],
+    ],
+    [['orgs', 'list'], ['--database']],
+    [['keys'], ['create', 'list', 'revoke']],
+    [
+      ['keys', 'create'],
+      ['--org', '--database'],
+    ],
+    [
+      ['keys', 'list'],
+      ['--org', '--database'],
+    ],
+    [
+      ['keys', 'revoke'],
+      ['<id>', '--database'],
+    ],
+    [['fixture'], ['load']],
+    [
+      ['fixture', 'load'],
+      ['<file>', '--database'],
+    ],
+    [['migrate'], ['--database']],
+  ])('opencrunch %j --help mentions %j', async (command, mentions) => {
+    const { code, stdout } = await run([...command, '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain(`Usage: opencrunch ${command.join(' ')}`.trimEnd())
+    for (const word of mentions) expect(stdout).toContain(word)
+  })
+})
+
+describe('orgs and keys', SLOW, () => {
+  it('creates and lists organizations', async () => {
+    const created = await run(['orgs', 'create', 'acme'])
+    expect(created.code).toBe(0)
+    expect(created.stderr).toContain('Created organization "acme"')
+    expect((await run(['orgs', 'create', 'acme'])).code).toBe(1)
+    const bad = await run(['orgs', 'create', 'Not A Domain'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('not a valid domain')
+    const list = await run(['orgs', 'list'])
+    expect(list.code).toBe(0)
+    const rows = list.stdout.trim().split('\n')
+    expect(rows).toHaveLength(2)
+    expect(rows[1]!.split(/\s+/)).toEqual(['1', 'acme', 'yes', 'yes'])
+  })
+
+  it('prints only the new key, and the key works against the server', async () => {
+    const file = join(dir, 'keys.db')
+    expect((await run(['orgs', 'create', 'acme', '--database', file])).code).toBe(0)
+    const created = await run(['keys', 'create', '--org', 'acme', '--database', file])
+    expect(created.code).toBe(0)
+    // One line, the key: nothing else on stdout, so `KEY=$(opencrunch keys create ...)` works.
+    expect(created.stdout).toMatch(/^[A-Za-z0-9_-]{32,}\n$/)
+    const key = created.stdout.trim()
+    const other = await run(['keys', 'create', '--org', 'acme', '--database', file])
+    expect(other.stdout.trim()).not.toBe(key)
+
+    const { url } = await serve(['--port', '0', '--database', file])
+    const org = await send(url, 'GET', '/v1/organization', { key })
+    expect(org.status).toBe(200)
+    expect(org.body.data).toMatchObject({ domain: 'acme' })
+    expect((await send(url, 'GET', '/v1/organization', { key: `${key}x` })).status).toBe(401)
+  })
+
+  it('refuses a key for an unknown organization and says what to do', async () => {
+    const { code, stdout, stderr } = await run(['keys', 'create', '--org', 'nope'])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('No organization "nope"')
+    expect(stderr).toContain('opencrunch orgs create nope')
+  })
+
+  it('lists keys without ever printing one, and revokes a key so it stops working', async () => {
+    await run(['orgs', 'create', 'acme'])
+    await run(['orgs', 'create', 'globex'])
+    const acme = (await run(['keys', 'create', '--org', 'acme'])).stdout.trim()
+    const globex = (await run(['keys', 'create', '--org', 'globex'])).stdout.trim()
+    const list = await run(['keys', 'list'])
+    expect(list.code).toBe(0)
+    for (const key of [acme, globex]) {
+      expect(list.stdout + list.stderr).not.toContain(key)
+      expect(list.stdout + list.stderr).not.toContain(key.slice(0, 20))
+    }
+    const row = (stdout: string, domain: string) =>
+      stdout.split('\n').find((line) => line.split(/\s+/)[1] === domain)
+    const id = row(list.stdout, 'acme')!.split(/\s+/)[0]!
+    expect(row(list.stdout, 'acme')).toMatch(/\sactive$/)
+    const only = await run(['keys', 'list', '--org', 'globex'])
+    expect(row(only.stdout, 'acme')).toBeUndefined()
+    expect(row(only.stdout, 'globex')).toBeDefined()
+
+    const { url } = await serve(['--port', '0'])
+    expect((await send(url, 'GET', '/v1/agents', { key: acme })).status).toBe(200)
+    const revoked = await run(['keys', 'revoke', id])
+    expect(revoked.code).toBe(0)
+    expect((await send(url, 'GET', '/v1/agents', { key: acme })).status).toBe(401)
+    expect((await send(url, 'GET', '/v1/agents', { key: globex })).status).toBe(200)
+    expect(row((await run(['keys', 'list'])).stdout, 'acme')).toMatch(/\srevoked$/)
+    expect((await run(['keys', 'revoke', id])).code).toBe(1)
+    const notId = await run(['keys', 'revoke', 'abc'])
+    expect(notId.code).toBe(1)
+    expect(notId.stderr).toContain('keys list')
+  })
+
+  it('finds the database the same way in every command: --database, else DATABASE_URL', async () => {
+    const viaEnv = join(dir, 'env.db')
+    const viaFlag = join(dir, 'flag.db')
+    expect((await run(['orgs', 'create', 'envorg'], { DATABASE_URL: viaEnv })).code).toBe(0)
+    expect(existsSync(viaEnv)).toBe(true)
+    expect((await run(['orgs', 'list', '--database', viaEnv])).stdout).toContain('envorg')
+    // The flag wins over the environment.
+    const flagged = await run(['orgs', 'create', 'flagorg', '--database', viaFlag], {
+      DATABASE_URL: viaEnv,
+    })
+    expect(flagged.code).toBe(0)
+    expect((await run(['orgs', 'list'], { DATABASE_URL: viaEnv })).stdout).not.toContain('flagorg')
+    const key = (await run(['keys', 'create', '--org', 'flagorg'], { DATABASE_URL: viaFlag }))
+      .stdout
+    expect(key.trim().length).toBeGreaterThanOrEqual(32)
+    // Neither touched the default database.
+    expect(existsSync(join(dir, 'data', 'opencrunch.db'))).toBe(false)
+    const { url } = await serve(['--port', '0'], { DATABASE_URL: viaFlag })
+    expect((await send(url, 'GET', '/v1/organization', { key: key.trim() })).status).toBe(200)
+  })
+
+  it('uses ./data/opencrunch.db when neither is given', async () => {
+    expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
+    expect(existsSync(join(dir, 'data', 'opencrunch.db'))).toBe(true)
+    const list = await run(['orgs', 'list', '--database', join(dir, 'data', 'opencrunch.db')])
+    expect(list.stdout).toContain('acme')
+  })
+})
+
+describe('fixture load', SLOW, () => {
+  it('loads a good file, prints a summary, and the data is served', async () => {
+    const file = writeJson('world.json', WORLD)
+    const loaded = await run(['fixture', 'load', file])
+    expect(loaded.code).toBe(0)
+    expect(loaded.stdout + loaded.stderr).toContain(
+      'Loaded 1 organization, 1 API key, 1 agent, 1 department, 1 application, 1 customer, ' +
+        `1 chat, 2 messages from ${file}.`,
+    )
+    const { url } = await serve(['--port', '0'])
+    const chat = await send(url, 'GET', '/v1/chats/5208', { key: 'acme-test-key-1' })
+    expect(chat.status).toBe(200)
+    expect(chat.body).toMatchObject({ id: 5208, lastMessageText: 'On its way!', status: 'opened' })
+  })
+
+  it('refuses a bad file whole, names the place, and loads nothing', async () => {
+    const bad = structuredClone(WORLD) as any
+    bad.organizations[0].departments[0].agents = ['x@acme.test']
+    bad.organizations.push({ domain: 'globex', agents: [{ name: 'H', emial: 'h@globex.test' }] })
+    const file = writeJson('bad.json', bad)
+    const refused = await run(['fixture', 'load', file])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(file)
+    expect(refused.stderr).toContain('organizations[1].agents[0].emial')
+    const checked = writeJson('checked.json', { organizations: [bad.organizations[0]] })
+    const second = await run(['fixture', 'load', checked])
+    expect(second.code).toBe(1)
+    expect(second.stderr).toContain(
+      'organizations[0].departments[0].agents[0]: no agent with email "x@acme.test"',
+    )
+    const list = await run(['orgs', 'list'])
+    expect(list.stdout).toBe('')
+    expect(list.stderr).toContain('No organizations')
+  })
+
+  it('says which file it cannot read', async () => {
+    const missing = join(dir, 'missing.json')
+    const { code, stderr } = await run(['fixture', 'load', missing])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`Cannot read fixture ${missing}`)
+  })
+})
+
+describe('migrate', SLOW, () => {
+  it('reports what it applied, then that the database is up to date', async () => {
+    const first = await run(['migrate'])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(/^Applied 1 initial schema \(\d+ ms\)$/m)
+    expect(first.stdout).toContain('is now at schema version 1 (was 0).')
+    const second = await run(['migrate'])
+    expect(second.code).toBe(0)
+    expect(second.stdout).not.toContain('Applied')
+    expect(second.stdout).toContain('is up to date at schema version 1.')
+  })
+
+  it('refuses a database newer than it knows, saying to upgrade', async () => {
+    const file = join(dir, 'future.db')
+    expect((await run(['migrate', '--database', file])).code).toBe(0)
+    const { default: Database } = await import('better-sqlite3')
+    const raw = new Database(file)
+    raw.prepare('INSERT INTO schema_migrations VALUES (99, ?, 0)').run('future')
+    raw.close()
+    for (const command of [['migrate'], ['orgs', 'list'], ['serve', '--port', '0']]) {
+      const { code, stderr } = await run([...command, '--database', file])
+      expect(code, command.join(' ')).toBe(1)
+      expect(stderr).toContain('schema version 99')
+      expect(stderr).toContain('Upgrade opencrunch')
+    }
+  })
+})

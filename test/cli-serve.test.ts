@@ -1,0 +1,316 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { send } from './helpers/server.js'
+
+// The command line as a person runs it: `node bin/opencrunch.js ...` in a fresh directory, so the
+// default ./data/opencrunch.db lands there. Needs dist/ (npm test builds it first).
+
+const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
+const WAIT_MS = 20_000
+/** Each command is a Node process start; a busy CI machine may take seconds per test. */
+const SLOW = { timeout: 120_000 }
+const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
+
+interface Child {
+  readonly proc: ChildProcess
+  stdout: string
+  stderr: string
+  closed: boolean
+  readonly exit: Promise<number | null>
+}
+
+let dir: string
+const children = new Set<Child>()
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'opencrunch-cli-'))
+})
+afterEach(async () => {
+  for (const child of children) {
+    child.proc.kill('SIGKILL')
+    await child.exit
+  }
+  children.clear()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function start(args: readonly string[], env: Record<string, string> = {}): Child {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
+  )
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let exited!: (code: number | null) => void
+  const child: Child = {
+    proc,
+    stdout: '',
+    stderr: '',
+    closed: false,
+    exit: new Promise((resolve) => (exited = resolve)),
+  }
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
+  proc.on('close', (code) => {
+    child.closed = true
+    children.delete(child)
+    exited(code)
+  })
+  children.add(child)
+  return child
+}
+
+function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), WAIT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Runs a command to its end. */
+async function run(args: readonly string[], env: Record<string, string> = {}) {
+  const child = start(args, env)
+  const code = await within(child.exit, `opencrunch ${args.join(' ')}\n${child.stderr}`)
+  return { code, stdout: child.stdout, stderr: child.stderr }
+}
+
+/** Resolves with the first match of `pattern` in the child's stdout. */
+function waitFor(child: Child, pattern: RegExp): Promise<RegExpExecArray> {
+  return within(
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(child.stdout)
+        if (match) resolve(match)
+        else if (child.closed) reject(new Error(`exited:\n${child.stdout}${child.stderr}`))
+      }
+      child.proc.stdout!.on('data', check)
+      child.proc.on('close', check)
+      check()
+    }),
+    `${pattern} in ${child.proc.spawnargs.join(' ')}\n${child.stdout}${child.stderr}`,
+  )
+}
+
+/** Starts `serve` and resolves with its base URL once it listens. */
+async function serve(args: readonly string[], env: Record<string, string> = {}) {
+  const child = start(['serve', ...args], env)
+  const url = (await waitFor(child, /listening on (http:\/\/\S+)\/v1/))[1]!
+  return { child, url }
+}
+
+const WORLD = {
+  organizations: [
+    {
+      domain: 'acme',
+      apiKeys: ['acme-test-key-1'],
+      applications: [{ name: 'Website', type: 'widget' }],
+      agents: [{ name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }],
+      departments: [{ name: 'Support', agents: ['sarah@acme.test'] }],
+      customers: [{ id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }],
+      chats: [
+        {
+          id: 5208,
+          customer: 'alice-1',
+          assignee: 'sarah@acme.test',
+          messages: [
+            { from: 'customer', text: 'Where is my order?', createdAt: 1795290000 },
+            { from: 'agent', agent: 'sarah@acme.test', text: 'On its way!' },
+          ],
+        },
+      ],
+    },
+  ],
+}
+
+/**
+ * Sends `signal` to a server and resolves with its exit code. An answered request first proves
+ * the server is past its start-up (the race with the "listening" line has its own test).
+ */
+async function stop({ child, url }: { child: Child; url: string }, signal: NodeJS.Signals) {
+  expect((await send(url, 'GET', '/healthz')).status).toBe(200)
+  child.proc.kill(signal)
+  return within(child.exit, `serve to stop on ${signal}\n${child.stdout}${child.stderr}`)
+}
+
+const apiKeyLine = (stdout: string) => /^API key: (\S+)$/m.exec(stdout)?.[1]
+
+/** Starts `serve --demo` and resolves once it has printed its key and the curl to try. */
+async function serveDemo(database: string) {
+  const { child, url } = await serve(['--demo', '--port', '0', '--database', database])
+  const key = (await waitFor(child, /^API key: (\S+)$/m))[1]!
+  await waitFor(child, /^Try: curl .*$/m)
+  return { child, url, key }
+}
+
+describe('serve --demo', SLOW, () => {
+  it('prints its key, serves the article chat, stops cleanly, and reuses the key', async () => {
+    const file = join(dir, 'demo.db')
+    const first = await serveDemo(file)
+    const key = first.key
+    expect(key).toMatch(/^\S{32,}$/)
+    expect(first.child.stdout.split('\n')).toContain(`API key: ${key}`)
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const before = await send(first.url, 'GET', '/v1/chats/5208', { key })
+    expect(before.body).toMatchObject({ id: 5208, readByAgent: false })
+    const read = await send(first.url, 'PUT', '/v1/chats/readByAgent', {
+      key,
+      body: { id: 5208, read: true },
+    })
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ id: 5208, readByAgent: true })
+    const agents = await send(first.url, 'GET', '/v1/agents', { key })
+    expect(agents.body.meta.total).toBeGreaterThan(1)
+    const departments = await send(first.url, 'GET', '/v1/departments', { key })
+    expect(departments.body.meta.total).toBeGreaterThanOrEqual(1)
+    const customers = await send(first.url, 'GET', '/v1/customers', { key })
+    expect(customers.body.total).toBeGreaterThan(0)
+    expect((await send(first.url, 'GET', '/v1/chats/5208/messages', { key })).status).toBe(200)
+
+    expect(await stop(first, 'SIGTERM')).toBe(0)
+    expect(first.child.stdout).toMatch(/^Stopped\.$/m)
+    expect(statSync(`${file}.demo-key`).mode & 0o777).toBe(0o600)
+
+    const second = await serveDemo(file)
+    expect(second.key).toBe(key)
+    expect(second.child.stdout).not.toContain('Created the demo')
+    const chat = await send(second.url, 'GET', '/v1/chats/5208', { key })
+    expect(chat.status).toBe(200)
+    expect(chat.body.readByAgent).toBe(true)
+    expect(await stop(second, 'SIGINT')).toBe(0)
+    expect(second.child.stdout).toContain('SIGINT received')
+    expect(second.child.stdout).toMatch(/^Stopped\.$/m)
+  })
+
+  it('issues a working key again when the saved one was revoked', async () => {
+    const file = join(dir, 'demo.db')
+    const first = await serveDemo(file)
+    const key = first.key
+    expect(await stop(first, 'SIGTERM')).toBe(0)
+    expect((await run(['keys', 'revoke', '1', '--database', file])).code).toBe(0)
+    const second = await serveDemo(file)
+    expect(second.key).not.toBe(key)
+    expect((await send(second.url, 'GET', '/v1/organization', { key: second.key })).status).toBe(
+      200,
+    )
+    expect((await send(second.url, 'GET', '/v1/organization', { key })).status).toBe(401)
+  })
+
+  it('leaves a database holding other organizations alone and says how to get a key', async () => {
+    await run(['orgs', 'create', 'acme'])
+    const { child, url } = await serve(['--demo', '--port', '0'])
+    // A key line would have been written before the server answers anything.
+    expect((await send(url, 'GET', '/healthz')).status).toBe(200)
+    expect(apiKeyLine(child.stdout)).toBeUndefined()
+    expect(child.stdout).toContain('opencrunch keys create --org acme')
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect((await run(['orgs', 'list'])).stdout).not.toMatch(/\sdemo\s/)
+  })
+
+  it('runs the demo on an in-memory database', async () => {
+    const server = await serveDemo(':memory:')
+    const chat = await send(server.url, 'GET', '/v1/chats/5208', { key: server.key })
+    expect(chat.status).toBe(200)
+    expect(await stop(server, 'SIGTERM')).toBe(0)
+  })
+})
+
+describe('serve', SLOW, () => {
+  it('loads --fixture into an empty database before listening, and only once', async () => {
+    const fixture = join(dir, 'world.json')
+    writeFileSync(fixture, JSON.stringify(WORLD))
+    const file = join(dir, 'fixture.db')
+    const first = await serve(['--fixture', fixture, '--port', '0', '--database', file])
+    const loaded = first.child.stdout.indexOf('Loaded 1 organization')
+    expect(loaded).toBeGreaterThanOrEqual(0)
+    expect(loaded).toBeLessThan(first.child.stdout.indexOf('listening on'))
+    const chat = await send(first.url, 'GET', '/v1/chats/5208', { key: 'acme-test-key-1' })
+    expect(chat.status).toBe(200)
+    expect(chat.body).toMatchObject({ id: 5208, customer: { id: 100 } })
+    expect(await stop(first, 'SIGTERM')).toBe(0)
+
+    const second = await serve(['--fixture', fixture, '--port', '0', '--database', file])
+    expect(second.child.stdout).toContain('Not loading')
+    const orgs = await run(['orgs', 'list', '--database', file])
+    expect(orgs.stdout.trim().split('\n')).toHaveLength(2)
+  })
+
+  it('stops cleanly on a SIGTERM sent as soon as it says it is listening', async () => {
+    // "listening on" tells a supervisor the server is up, so a SIGTERM sent right after it
+    // must already take the clean path. Repeated, because a missing handler loses a race.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const child = start(['serve', '--port', '0', '--database', ':memory:'])
+      let sent = false
+      child.proc.stdout!.on('data', () => {
+        if (!sent && /listening on/.test(child.stdout)) sent = child.proc.kill('SIGTERM')
+      })
+      const code = await within(child.exit, `serve to stop\n${child.stdout}${child.stderr}`)
+      expect({ attempt, code, signal: child.proc.signalCode }).toEqual({
+        attempt,
+        code: 0,
+        signal: null,
+      })
+      expect(child.stdout).toMatch(/^Stopped\.$/m)
+    }
+  })
+
+  it('refuses a bad --fixture without listening', async () => {
+    const bad = structuredClone(WORLD) as any
+    bad.organizations[0].chats[0].status = 'closedish'
+    const fixture = join(dir, 'bad.json')
+    writeFileSync(fixture, JSON.stringify(bad))
+    const { code, stdout, stderr } = await run(['serve', '--fixture', fixture, '--port', '0'])
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('listening on')
+    expect(stderr).toContain('organizations[0].chats[0].status')
+  })
+
+  it.each([
+    [['--port', 'abc'], {}, '--port'],
+    [['--port', '70000'], {}, '--port'],
+    [[], { PORT: 'abc' }, 'PORT'],
+    [['--rate-limit', '-1'], {}, '--rate-limit'],
+    [['--log-level', 'loud'], {}, '--log-level'],
+  ])('refuses %j %j, naming %s', async (args, env, name) => {
+    const { code, stdout, stderr } = await run(['serve', ...args], env)
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('listening on')
+    expect(stderr).toContain(name)
+    expect(stderr).toContain('got "')
+  })
+
+  it('answers the third request with a 429 under --rate-limit 2', async () => {
+    const fixture = join(dir, 'world.json')
+    writeFileSync(fixture, JSON.stringify(WORLD))
+    const args = ['--fixture', fixture, '--port', '0', '--rate-limit', '2']
+    const { url } = await serve(args)
+    const key = 'acme-test-key-1'
+    const answers = []
+    for (let i = 0; i < 3; i++) answers.push(await send(url, 'GET', '/v1/agents', { key }))
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429])
+    expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe('2')
+    expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(answers[2]!.body.errors).toContainEqual(
+      expect.objectContaining({ code: 'too_many_requests' }),
+    )
+  })
+
+  it('takes PORT and RATE_LIMIT from the environment; 0 turns limiting off', async () => {
+    const fixture = join(dir, 'world.json')
+    writeFileSync(fixture, JSON.stringify(WORLD))
+    const { url } = await serve(['--fixture', fixture], { PORT: '0', RATE_LIMIT: '0' })
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(url).not.toMatch(/:8080$/)
+    for (let i = 0; i < 5; i++) {
+      const answer = await send(url, 'GET', '/v1/agents', { key: 'acme-test-key-1' })
+      expect(answer.status).toBe(200)
+      expect(answer.headers.get('x-ratelimit-limit')).toBeNull()
+    }
+  })
+})

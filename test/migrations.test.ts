@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Db } from '../src/server/storage/db.js'
+import { MIGRATIONS } from '../src/server/storage/migrations/index.js'
+import { migrate, SchemaTooNewError, schemaVersion } from '../src/server/storage/migrator.js'
+import { openDatabase } from '../src/server/storage/open.js'
+
+let dir: string
+let file: string
+const open: Db[] = []
+
+/** Opens the test's database file; closed after the test. */
+function openFile(): Db {
+  const db = openDatabase({ url: file })
+  open.push(db)
+  return db
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'opencrunch-migrations-'))
+  file = join(dir, 'nested', 'opencrunch.db')
+})
+afterEach(async () => {
+  for (const db of open.splice(0)) await db.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const LATEST = MIGRATIONS.at(-1)!.version
+
+const tables = async (db: Db) =>
+  (
+    await db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    )
+  ).map((row) => row.name)
+
+describe('migrate', () => {
+  it('applies every migration to a fresh database and records each version', async () => {
+    const db = openFile()
+    expect(await schemaVersion(db)).toBe(0)
+    const seen: number[] = []
+    const applied = await migrate(db, (step) => seen.push(step.version))
+    expect(applied.map((step) => [step.version, step.name])).toEqual(
+      MIGRATIONS.map((migration) => [migration.version, migration.name]),
+    )
+    expect(seen).toEqual(MIGRATIONS.map((migration) => migration.version))
+    const recorded = await db.all<{ version: number; name: string; applied_at: number }>(
+      'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+    )
+    expect(recorded.map((row) => [row.version, row.name])).toEqual(
+      MIGRATIONS.map((migration) => [migration.version, migration.name]),
+    )
+    for (const row of recorded) expect(row.applied_at).toBeGreaterThan(1_600_000_000)
+    expect(await schemaVersion(db)).toBe(LATEST)
+    expect(await tables(db)).toEqual(
+      expect.arrayContaining(['organizations', 'api_keys', 'agents', 'chats', 'messages']),
+    )
+  })
+
+  it('applies nothing on a second run, also from another connection', async () => {
+    const first = openFile()
+    await migrate(first)
+    expect(await migrate(first)).toEqual([])
+    await first.close()
+    const again = openFile()
+    const seen: number[] = []
+    expect(await migrate(again, (step) => seen.push(step.version))).toEqual([])
+    expect(seen).toEqual([])
+    const count = await again.get<{ n: number }>('SELECT count(*) AS n FROM schema_migrations')
+    expect(count!.n).toBe(MIGRATIONS.length)
+  })
+
+  it('applies only the migrations a database lacks', async () => {
+    const db = openFile()
+    await migrate(db)
+    const next = {
+      version: LATEST + 1,
+      name: 'add widgets',
+      sql: () => 'CREATE TABLE widgets (id INTEGER PRIMARY KEY)',
+    }
+    const applied = await migrate(db, () => {}, [...MIGRATIONS, next])
+    expect(applied.map((step) => step.version)).toEqual([LATEST + 1])
+    expect(await schemaVersion(db)).toBe(LATEST + 1)
+    expect(await tables(db)).toContain('widgets')
+  })
+
+  it('leaves the database at the last good version when a migration fails', async () => {
+    const db = openFile()
+    const good = { version: 1, name: 'one', sql: () => 'CREATE TABLE one (id INTEGER)' }
+    const bad = {
+      version: 2,
+      name: 'two',
+      sql: () => 'CREATE TABLE two (id INTEGER); INSERT INTO nowhere VALUES (1)',
+    }
+    await expect(migrate(db, () => {}, [good, bad])).rejects.toThrow(/nowhere/)
+    expect(await schemaVersion(db)).toBe(1)
+    const names = await tables(db)
+    expect(names).toContain('one')
+    expect(names).not.toContain('two')
+  })
+
+  it('refuses a database whose schema is newer than this build knows', async () => {
+    const db = openFile()
+    await migrate(db)
+    const future = LATEST + 5
+    await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+      future,
+      'from the future',
+      1_795_300_000,
+    ])
+    let error: unknown
+    try {
+      await migrate(db)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(SchemaTooNewError)
+    const message = (error as Error).message
+    expect(message).toContain(`schema version ${future}`)
+    expect(message).toContain(`only up to ${LATEST}`)
+    expect(message).toMatch(/upgrade opencrunch/i)
+    // Nothing was touched.
+    expect(await schemaVersion(db)).toBe(future)
+  })
+})
+
+describe('the database file', () => {
+  it('is in WAL mode with foreign keys on', async () => {
+    const db = openFile()
+    await migrate(db)
+    expect(await db.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' })
+    expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 })
+    // The setting is the file's, seen by a second connection too.
+    const other = openFile()
+    expect(await other.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' })
+    expect(await other.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 })
+  })
+
+  it('enforces foreign keys', async () => {
+    const db = openFile()
+    await migrate(db)
+    await expect(
+      db.run(
+        'INSERT INTO api_keys (organization_id, key_hash, key_hint, created_at) VALUES (?, ?, ?, ?)',
+        [999, 'f'.repeat(64), 'oc_xxxxx', 1_795_300_000],
+      ),
+    ).rejects.toThrow(/FOREIGN KEY/)
+  })
+})
