@@ -3,26 +3,23 @@ import { Chat } from '../src/contract/index.js'
 import type { Fixture, FixtureChat, FixtureMessage } from '../src/server/fixtures/fixture.schema.js'
 import { ACME_KEY, GLOBEX_KEY, T0, T0_SECONDS, twoTenantFixture } from './helpers/fixtures.js'
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import {
+  ALICE,
+  BLANK,
+  BOB,
+  INVALID,
+  MIKE,
+  NOT_A_CHOICE,
+  NUMERIC,
+  SARAH,
+  UNAUTHORIZED_KEYS,
+  UNAUTHORIZED_TEXT,
+  notFound,
+} from './helpers/wire.js'
 
 /** The chat-model field order, as the contract declares it. */
 const CHAT_KEYS = Object.keys(Chat.properties)
-const INVALID = { code: 'invalid_request', message: 'Invalid request' }
-const UNAUTHORIZED_BODY =
-  '{"errors":[{"code":"invalid_request","message":"Invalid request"},' +
-  '{"code":"unauthorized","message":"Unauthorized"}]}'
-const notFound = (e: string) => [INVALID, { code: 'not_found', message: `${e} not found` }]
-const blank = 'This value should not be blank.'
-const numeric = 'This value should be of type numeric.'
-const notAChoice = 'The value you selected is not a valid choice.'
 const t = (offset: number) => T0_SECONDS - 3600 + offset
-const SARAH = { id: 1, name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }
-const MIKE = { id: 2, name: 'Mike', email: 'mike@acme.test', role: 'agent' }
-const ALICE = { id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }
-const BOB = { id: 101, name: 'Bob', email: 'bob@example.com', userId: 'bob-1' }
-const UNAUTHORIZED_KEYS = [
-  ['no key', null],
-  ['an unknown key', 'not-a-key'],
-] as const
 
 /** Starts a server with `fixture` before each test (or once for the describe), closes it after. */
 function serverFor(fixture: () => Fixture, per: 'test' | 'suite' = 'test'): () => TestServer {
@@ -107,13 +104,13 @@ describe('GET /v1/chats', () => {
     it.each(UNAUTHORIZED_KEYS)('answers %s with 401 and no chats', async (_name, key) => {
       const res = await server().request('GET', '/v1/chats', { key })
       expect(res.status).toBe(401)
-      expect(res.text).toBe(UNAUTHORIZED_BODY)
+      expect(res.text).toBe(UNAUTHORIZED_TEXT)
     })
 
     it.each([
-      ['an unknown sort', 'sort=chats.rating', 'sort', notAChoice],
-      ['a sort of another resource', 'sort=customers.firstSeen', 'sort', notAChoice],
-      ['an unknown order', 'order=up', 'order', notAChoice],
+      ['an unknown sort', 'sort=chats.rating', 'sort', NOT_A_CHOICE],
+      ['a sort of another resource', 'sort=customers.firstSeen', 'sort', NOT_A_CHOICE],
+      ['an unknown order', 'order=up', 'order', NOT_A_CHOICE],
       ['limit=0', 'limit=0', 'limit', 'This value should be greater than or equal to 1.'],
       ['limit=abc', 'limit=abc', 'limit', 'This value should be of type int.'],
       ['offset=-1', 'offset=-1', 'offset', 'This value should be greater than or equal to 0.'],
@@ -226,13 +223,13 @@ describe('GET /v1/chats/{id}', () => {
   it.each(UNAUTHORIZED_KEYS)('answers %s with 401', async (_name, key) => {
     const res = await server().request('GET', '/v1/chats/2', { key })
     expect(res.status).toBe(401)
-    expect(res.text).toBe(UNAUTHORIZED_BODY)
+    expect(res.text).toBe(UNAUTHORIZED_TEXT)
   })
 
   it.each(['abc', '0', '-1', '2.5'])('answers the id %s with a 400 on chatId', async (id) => {
     const res = await server().request('GET', `/v1/chats/${id}`)
     expect(res.status).toBe(400)
-    expect(res.body.errors).toEqual([INVALID, { code: 'chatId', message: numeric }])
+    expect(res.body.errors).toEqual([INVALID, { code: 'chatId', message: NUMERIC }])
   })
 
   it.each([
@@ -298,25 +295,25 @@ describe('POST /v1/chats', () => {
   it.each(UNAUTHORIZED_KEYS)('answers %s with 401 and creates nothing', async (_name, key) => {
     const res = await create({ customer: 100, application: 1 }, key)
     expect(res.status).toBe(401)
-    expect(res.text).toBe(UNAUTHORIZED_BODY)
+    expect(res.text).toBe(UNAUTHORIZED_TEXT)
     expect(await total()).toBe(3)
   })
 
   const base = { customer: 100, application: 1 }
   it.each([
-    ['no body', undefined, { customer: blank, application: blank }],
-    ['no customer', { application: 1 }, { customer: blank }],
-    ['no application', { customer: 100 }, { application: blank }],
-    ['customer "abc"', { ...base, customer: 'abc' }, { customer: numeric }],
-    ['customer null', { ...base, customer: null }, { customer: blank }],
-    ['customer 0', { ...base, customer: 0 }, { customer: numeric }],
-    ['application 1.5', { ...base, application: 1.5 }, { application: numeric }],
-    ['assignee true', { ...base, assignee: true }, { assignee: numeric }],
-    ['department "x"', { ...base, department: 'x' }, { department: numeric }],
+    ['no body', undefined, { customer: BLANK, application: BLANK }],
+    ['no customer', { application: 1 }, { customer: BLANK }],
+    ['no application', { customer: 100 }, { application: BLANK }],
+    ['customer "abc"', { ...base, customer: 'abc' }, { customer: NUMERIC }],
+    ['customer null', { ...base, customer: null }, { customer: BLANK }],
+    ['customer 0', { ...base, customer: 0 }, { customer: NUMERIC }],
+    ['application 1.5', { ...base, application: 1.5 }, { application: NUMERIC }],
+    ['assignee true', { ...base, assignee: true }, { assignee: NUMERIC }],
+    ['department "x"', { ...base, department: 'x' }, { department: NUMERIC }],
     [
       'two bad fields',
       { ...base, customer: 'abc', assignee: [1] },
-      { customer: numeric, assignee: numeric },
+      { customer: NUMERIC, assignee: NUMERIC },
     ],
   ])('answers %s with a 400 per bad field and creates nothing', async (_name, body, expected) => {
     const res = await create(body)

@@ -1,135 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { CLI_WORLD, SLOW, useCliSandbox } from './helpers/cli.js'
 import { send } from './helpers/server.js'
 
-// The command line as a person runs it: `node bin/opencrunch.js ...` in a fresh directory, so the
-// default ./data/opencrunch.db lands there. Needs dist/ (npm test builds it first).
-
-const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
-const WAIT_MS = 20_000
-/** Each command is a Node process start; a busy CI machine may take seconds per test. */
-const SLOW = { timeout: 120_000 }
-const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
-
-interface Child {
-  readonly proc: ChildProcess
-  stdout: string
-  stderr: string
-  closed: boolean
-  readonly exit: Promise<number | null>
-}
-
-let dir: string
-const children = new Set<Child>()
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'opencrunch-cli-'))
-})
-afterEach(async () => {
-  for (const child of children) {
-    child.proc.kill('SIGKILL')
-    await child.exit
-  }
-  children.clear()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-function start(args: readonly string[], env: Record<string, string> = {}): Child {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
-  )
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let exited!: (code: number | null) => void
-  const child: Child = {
-    proc,
-    stdout: '',
-    stderr: '',
-    closed: false,
-    exit: new Promise((resolve) => (exited = resolve)),
-  }
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
-  proc.on('close', (code) => {
-    child.closed = true
-    children.delete(child)
-    exited(code)
-  })
-  children.add(child)
-  return child
-}
-
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), WAIT_MS)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Runs a command to its end. */
-async function run(args: readonly string[], env: Record<string, string> = {}) {
-  const child = start(args, env)
-  const code = await within(child.exit, `opencrunch ${args.join(' ')}\n${child.stderr}`)
-  return { code, stdout: child.stdout, stderr: child.stderr }
-}
-
-/** Starts `serve` and resolves with its base URL once it listens. */
-async function serve(args: readonly string[], env: Record<string, string> = {}) {
-  const child = start(['serve', ...args], env)
-  const listening = /listening on (http:\/\/\S+)\/v1/
-  const url = await within(
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const match = listening.exec(child.stdout)
-        if (match) resolve(match[1]!)
-        else if (child.closed) reject(new Error(`serve exited:\n${child.stdout}${child.stderr}`))
-      }
-      child.proc.stdout!.on('data', check)
-      child.proc.on('close', check)
-      check()
-    }),
-    `serve ${args.join(' ')} to listen\n${child.stdout}${child.stderr}`,
-  )
-  return { child, url }
-}
-
-const WORLD = {
-  organizations: [
-    {
-      domain: 'acme',
-      apiKeys: ['acme-test-key-1'],
-      applications: [{ name: 'Website', type: 'widget' }],
-      agents: [{ name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }],
-      departments: [{ name: 'Support', agents: ['sarah@acme.test'] }],
-      customers: [{ id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }],
-      chats: [
-        {
-          id: 5208,
-          customer: 'alice-1',
-          assignee: 'sarah@acme.test',
-          messages: [
-            { from: 'customer', text: 'Where is my order?', createdAt: 1795290000 },
-            { from: 'agent', agent: 'sarah@acme.test', text: 'On its way!' },
-          ],
-        },
-      ],
-    },
-  ],
-}
-
-function writeJson(name: string, value: unknown): string {
-  const file = join(dir, name)
-  writeFileSync(file, JSON.stringify(value, null, 2))
-  return file
-}
+const cli = useCliSandbox()
+const { run, serve, writeJson } = cli
 
 describe('--help', SLOW, () => {
   it.each([
@@ -185,7 +60,7 @@ describe('orgs and keys', SLOW, () => {
   })
 
   it('prints only the new key, and the key works against the server', async () => {
-    const file = join(dir, 'keys.db')
+    const file = cli.path('keys.db')
     expect((await run(['orgs', 'create', 'acme', '--database', file])).code).toBe(0)
     const created = await run(['keys', 'create', '--org', 'acme', '--database', file])
     expect(created.code).toBe(0)
@@ -243,8 +118,8 @@ describe('orgs and keys', SLOW, () => {
   })
 
   it('finds the database the same way in every command: --database, else DATABASE_URL', async () => {
-    const viaEnv = join(dir, 'env.db')
-    const viaFlag = join(dir, 'flag.db')
+    const viaEnv = cli.path('env.db')
+    const viaFlag = cli.path('flag.db')
     expect((await run(['orgs', 'create', 'envorg'], { DATABASE_URL: viaEnv })).code).toBe(0)
     expect(existsSync(viaEnv)).toBe(true)
     expect((await run(['orgs', 'list', '--database', viaEnv])).stdout).toContain('envorg')
@@ -258,22 +133,22 @@ describe('orgs and keys', SLOW, () => {
       .stdout
     expect(key.trim().length).toBeGreaterThanOrEqual(32)
     // Neither touched the default database.
-    expect(existsSync(join(dir, 'data', 'opencrunch.db'))).toBe(false)
+    expect(existsSync(cli.path('data/opencrunch.db'))).toBe(false)
     const { url } = await serve(['--port', '0'], { DATABASE_URL: viaFlag })
     expect((await send(url, 'GET', '/v1/organization', { key: key.trim() })).status).toBe(200)
   })
 
   it('uses ./data/opencrunch.db when neither is given', async () => {
     expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
-    expect(existsSync(join(dir, 'data', 'opencrunch.db'))).toBe(true)
-    const list = await run(['orgs', 'list', '--database', join(dir, 'data', 'opencrunch.db')])
+    expect(existsSync(cli.path('data/opencrunch.db'))).toBe(true)
+    const list = await run(['orgs', 'list', '--database', cli.path('data/opencrunch.db')])
     expect(list.stdout).toContain('acme')
   })
 })
 
 describe('fixture load', SLOW, () => {
   it('loads a good file, prints a summary, and the data is served', async () => {
-    const file = writeJson('world.json', WORLD)
+    const file = writeJson('world.json', CLI_WORLD)
     const loaded = await run(['fixture', 'load', file])
     expect(loaded.code).toBe(0)
     expect(loaded.stdout + loaded.stderr).toContain(
@@ -287,7 +162,7 @@ describe('fixture load', SLOW, () => {
   })
 
   it('refuses a bad file whole, names the place, and loads nothing', async () => {
-    const bad = structuredClone(WORLD) as any
+    const bad = structuredClone(CLI_WORLD) as any
     bad.organizations[0].departments[0].agents = ['x@acme.test']
     bad.organizations.push({ domain: 'globex', agents: [{ name: 'H', emial: 'h@globex.test' }] })
     const file = writeJson('bad.json', bad)
@@ -307,7 +182,7 @@ describe('fixture load', SLOW, () => {
   })
 
   it('says which file it cannot read', async () => {
-    const missing = join(dir, 'missing.json')
+    const missing = cli.path('missing.json')
     const { code, stderr } = await run(['fixture', 'load', missing])
     expect(code).toBe(1)
     expect(stderr).toContain(`Cannot read fixture ${missing}`)
@@ -327,7 +202,7 @@ describe('migrate', SLOW, () => {
   })
 
   it('refuses a database newer than it knows, saying to upgrade', async () => {
-    const file = join(dir, 'future.db')
+    const file = cli.path('future.db')
     expect((await run(['migrate', '--database', file])).code).toBe(0)
     const { default: Database } = await import('better-sqlite3')
     const raw = new Database(file)

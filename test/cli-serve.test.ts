@@ -1,133 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { statSync, writeFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { CLI_WORLD, SLOW, useCliSandbox, waitFor, within, type Child } from './helpers/cli.js'
 import { send } from './helpers/server.js'
 
-// The command line as a person runs it: `node bin/opencrunch.js ...` in a fresh directory, so the
-// default ./data/opencrunch.db lands there. Needs dist/ (npm test builds it first).
-
-const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
-const WAIT_MS = 20_000
-/** Each command is a Node process start; a busy CI machine may take seconds per test. */
-const SLOW = { timeout: 120_000 }
-const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
-
-interface Child {
-  readonly proc: ChildProcess
-  stdout: string
-  stderr: string
-  closed: boolean
-  readonly exit: Promise<number | null>
-}
-
-let dir: string
-const children = new Set<Child>()
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'opencrunch-cli-'))
-})
-afterEach(async () => {
-  for (const child of children) {
-    child.proc.kill('SIGKILL')
-    await child.exit
-  }
-  children.clear()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-function start(args: readonly string[], env: Record<string, string> = {}): Child {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
-  )
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let exited!: (code: number | null) => void
-  const child: Child = {
-    proc,
-    stdout: '',
-    stderr: '',
-    closed: false,
-    exit: new Promise((resolve) => (exited = resolve)),
-  }
-  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
-  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
-  proc.on('close', (code) => {
-    child.closed = true
-    children.delete(child)
-    exited(code)
-  })
-  children.add(child)
-  return child
-}
-
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), WAIT_MS)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Runs a command to its end. */
-async function run(args: readonly string[], env: Record<string, string> = {}) {
-  const child = start(args, env)
-  const code = await within(child.exit, `opencrunch ${args.join(' ')}\n${child.stderr}`)
-  return { code, stdout: child.stdout, stderr: child.stderr }
-}
-
-/** Resolves with the first match of `pattern` in the child's stdout. */
-function waitFor(child: Child, pattern: RegExp): Promise<RegExpExecArray> {
-  return within(
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(child.stdout)
-        if (match) resolve(match)
-        else if (child.closed) reject(new Error(`exited:\n${child.stdout}${child.stderr}`))
-      }
-      child.proc.stdout!.on('data', check)
-      child.proc.on('close', check)
-      check()
-    }),
-    `${pattern} in ${child.proc.spawnargs.join(' ')}\n${child.stdout}${child.stderr}`,
-  )
-}
-
-/** Starts `serve` and resolves with its base URL once it listens. */
-async function serve(args: readonly string[], env: Record<string, string> = {}) {
-  const child = start(['serve', ...args], env)
-  const url = (await waitFor(child, /listening on (http:\/\/\S+)\/v1/))[1]!
-  return { child, url }
-}
-
-const WORLD = {
-  organizations: [
-    {
-      domain: 'acme',
-      apiKeys: ['acme-test-key-1'],
-      applications: [{ name: 'Website', type: 'widget' }],
-      agents: [{ name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }],
-      departments: [{ name: 'Support', agents: ['sarah@acme.test'] }],
-      customers: [{ id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }],
-      chats: [
-        {
-          id: 5208,
-          customer: 'alice-1',
-          assignee: 'sarah@acme.test',
-          messages: [
-            { from: 'customer', text: 'Where is my order?', createdAt: 1795290000 },
-            { from: 'agent', agent: 'sarah@acme.test', text: 'On its way!' },
-          ],
-        },
-      ],
-    },
-  ],
-}
+const cli = useCliSandbox()
+const { run, serve, start } = cli
 
 /**
  * Sends `signal` to a server and resolves with its exit code. An answered request first proves
@@ -151,7 +28,7 @@ async function serveDemo(database: string) {
 
 describe('serve --demo', SLOW, () => {
   it('prints its key, serves the article chat, stops cleanly, and reuses the key', async () => {
-    const file = join(dir, 'demo.db')
+    const file = cli.path('demo.db')
     const first = await serveDemo(file)
     const key = first.key
     expect(key).toMatch(/^\S{32,}$/)
@@ -189,7 +66,7 @@ describe('serve --demo', SLOW, () => {
   })
 
   it('issues a working key again when the saved one was revoked', async () => {
-    const file = join(dir, 'demo.db')
+    const file = cli.path('demo.db')
     const first = await serveDemo(file)
     const key = first.key
     expect(await stop(first, 'SIGTERM')).toBe(0)
@@ -223,9 +100,9 @@ describe('serve --demo', SLOW, () => {
 
 describe('serve', SLOW, () => {
   it('loads --fixture into an empty database before listening, and only once', async () => {
-    const fixture = join(dir, 'world.json')
-    writeFileSync(fixture, JSON.stringify(WORLD))
-    const file = join(dir, 'fixture.db')
+    const fixture = cli.path('world.json')
+    writeFileSync(fixture, JSON.stringify(CLI_WORLD))
+    const file = cli.path('fixture.db')
     const first = await serve(['--fixture', fixture, '--port', '0', '--database', file])
     const loaded = first.child.stdout.indexOf('Loaded 1 organization')
     expect(loaded).toBeGreaterThanOrEqual(0)
@@ -261,9 +138,9 @@ describe('serve', SLOW, () => {
   })
 
   it('refuses a bad --fixture without listening', async () => {
-    const bad = structuredClone(WORLD) as any
+    const bad = structuredClone(CLI_WORLD) as any
     bad.organizations[0].chats[0].status = 'closedish'
-    const fixture = join(dir, 'bad.json')
+    const fixture = cli.path('bad.json')
     writeFileSync(fixture, JSON.stringify(bad))
     const { code, stdout, stderr } = await run(['serve', '--fixture', fixture, '--port', '0'])
     expect(code).toBe(1)
@@ -286,8 +163,8 @@ describe('serve', SLOW, () => {
   })
 
   it('answers the third request with a 429 under --rate-limit 2', async () => {
-    const fixture = join(dir, 'world.json')
-    writeFileSync(fixture, JSON.stringify(WORLD))
+    const fixture = cli.path('world.json')
+    writeFileSync(fixture, JSON.stringify(CLI_WORLD))
     const args = ['--fixture', fixture, '--port', '0', '--rate-limit', '2']
     const { url } = await serve(args)
     const key = 'acme-test-key-1'
@@ -302,8 +179,8 @@ describe('serve', SLOW, () => {
   })
 
   it('takes PORT and RATE_LIMIT from the environment; 0 turns limiting off', async () => {
-    const fixture = join(dir, 'world.json')
-    writeFileSync(fixture, JSON.stringify(WORLD))
+    const fixture = cli.path('world.json')
+    writeFileSync(fixture, JSON.stringify(CLI_WORLD))
     const { url } = await serve(['--fixture', fixture], { PORT: '0', RATE_LIMIT: '0' })
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(url).not.toMatch(/:8080$/)

@@ -10,15 +10,9 @@ import {
   globexOrganization,
 } from './helpers/fixtures.js'
 import { startServer, type TestServer } from './helpers/server.js'
+import { INVALID, UNAUTHORIZED } from './helpers/wire.js'
 
 const CUSTOMER_KEYS = Object.keys(Customer.properties)
-const UNAUTHORIZED = {
-  errors: [
-    { code: 'invalid_request', message: 'Invalid request' },
-    { code: 'unauthorized', message: 'Unauthorized' },
-  ],
-}
-const INVALID = { code: 'invalid_request', message: 'Invalid request' }
 const CUSTOMER_NOT_FOUND = {
   errors: [INVALID, { code: 'not_found', message: 'Customer not found' }],
 }

@@ -9,10 +9,8 @@ import {
   twoTenantFixture,
 } from './helpers/fixtures.js'
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import { UNAUTHORIZED_TEXT } from './helpers/wire.js'
 
-const UNAUTHORIZED_TEXT =
-  '{"errors":[{"code":"invalid_request","message":"Invalid request"},' +
-  '{"code":"unauthorized","message":"Unauthorized"}]}'
 const ROUTE_NOT_FOUND = {
   errors: [
     { code: 'invalid_request', message: 'Invalid request' },

@@ -4,23 +4,20 @@ import type { Fixture } from '../src/server/fixtures/fixture.schema.js'
 import { GLOBEX_KEY, T0, T0_SECONDS } from './helpers/fixtures.js'
 import { acmeOrganization, globexOrganization } from './helpers/fixtures.js'
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import {
+  BLANK,
+  INVALID,
+  MIKE,
+  NOT_A_CHOICE,
+  NUMERIC,
+  SARAH,
+  UNAUTHORIZED_KEYS,
+  UNAUTHORIZED_TEXT,
+  notFound,
+} from './helpers/wire.js'
 
 const MESSAGE_KEYS = Object.keys(Message.properties)
-const INVALID = { code: 'invalid_request', message: 'Invalid request' }
-const UNAUTHORIZED_BODY =
-  '{"errors":[{"code":"invalid_request","message":"Invalid request"},' +
-  '{"code":"unauthorized","message":"Unauthorized"}]}'
-const notFound = (e: string) => [INVALID, { code: 'not_found', message: `${e} not found` }]
-const blank = 'This value should not be blank.'
-const numeric = 'This value should be of type numeric.'
-const notAChoice = 'The value you selected is not a valid choice.'
 const t = (offset: number) => T0_SECONDS - 3600 + offset
-const SARAH = { id: 1, name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }
-const MIKE = { id: 2, name: 'Mike', email: 'mike@acme.test', role: 'agent' }
-const UNAUTHORIZED_KEYS = [
-  ['no key', null],
-  ['an unknown key', 'not-a-key'],
-] as const
 
 /**
  * acme and globex, acme with more chats: 4 pending, 5 on hold, 6 closed after an agent reply,
@@ -76,7 +73,7 @@ describe('GET /v1/chats/{id}/messages', () => {
   it.each(UNAUTHORIZED_KEYS)('answers %s with 401', async (_name, key) => {
     const res = await server.request('GET', '/v1/chats/1/messages', { key })
     expect(res.status).toBe(401)
-    expect(res.text).toBe(UNAUTHORIZED_BODY)
+    expect(res.text).toBe(UNAUTHORIZED_TEXT)
   })
 
   it.each([
@@ -93,7 +90,7 @@ describe('GET /v1/chats/{id}/messages', () => {
   it('answers a non-numeric chat id with a 400 on chatId', async () => {
     const res = await server.request('GET', '/v1/chats/abc/messages')
     expect(res.status).toBe(400)
-    expect(res.body.errors).toEqual([INVALID, { code: 'chatId', message: numeric }])
+    expect(res.body.errors).toEqual([INVALID, { code: 'chatId', message: NUMERIC }])
   })
 
   it.each([
@@ -178,20 +175,20 @@ describe('POST /v1/messages', () => {
   it.each(UNAUTHORIZED_KEYS)('answers %s with 401 and writes nothing', async (_name, key) => {
     const res = await unchanged(() => post({ chat: 2, agent: 1, text: 'x', type: 'message' }, key))
     expect(res.status).toBe(401)
-    expect(res.text).toBe(UNAUTHORIZED_BODY)
+    expect(res.text).toBe(UNAUTHORIZED_TEXT)
   })
 
   const base = { chat: 2, text: 'x', type: 'message' }
   it.each([
-    ['no body', undefined, { chat: blank, text: blank, type: blank }],
-    ['no chat', { text: 'x', type: 'message' }, { chat: blank }],
-    ['no text', { chat: 2, type: 'message' }, { text: blank }],
-    ['an empty text', { ...base, text: '' }, { text: blank }],
-    ['no type', { chat: 2, text: 'x' }, { type: blank }],
-    ['type "email"', { ...base, type: 'email' }, { type: notAChoice }],
-    ['type "tech"', { ...base, type: 'tech' }, { type: notAChoice }],
-    ['agent "x"', { ...base, agent: 'x' }, { agent: numeric }],
-    ['chat "abc"', { ...base, chat: 'abc' }, { chat: numeric }],
+    ['no body', undefined, { chat: BLANK, text: BLANK, type: BLANK }],
+    ['no chat', { text: 'x', type: 'message' }, { chat: BLANK }],
+    ['no text', { chat: 2, type: 'message' }, { text: BLANK }],
+    ['an empty text', { ...base, text: '' }, { text: BLANK }],
+    ['no type', { chat: 2, text: 'x' }, { type: BLANK }],
+    ['type "email"', { ...base, type: 'email' }, { type: NOT_A_CHOICE }],
+    ['type "tech"', { ...base, type: 'tech' }, { type: NOT_A_CHOICE }],
+    ['agent "x"', { ...base, agent: 'x' }, { agent: NUMERIC }],
+    ['chat "abc"', { ...base, chat: 'abc' }, { chat: NUMERIC }],
   ])('answers %s with a 400 per bad field and writes nothing', async (_name, body, expected) => {
     const res = await unchanged(() => post(body))
     expect(res.status).toBe(400)

@@ -8,14 +8,9 @@ import {
   twoTenantFixture,
 } from './helpers/fixtures.js'
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import { TOO_MANY_TEXT, UNAUTHORIZED_TEXT } from './helpers/wire.js'
 
 const LIMIT = 3
-const TOO_MANY_TEXT =
-  '{"errors":[{"code":"invalid_request","message":"Invalid request"},' +
-  '{"code":"too_many_requests","message":"Too many requests"}]}'
-const UNAUTHORIZED_TEXT =
-  '{"errors":[{"code":"invalid_request","message":"Invalid request"},' +
-  '{"code":"unauthorized","message":"Unauthorized"}]}'
 
 let server: TestServer | undefined
 /** The server's clock, in epoch milliseconds; tests move it forward by hand. */

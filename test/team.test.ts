@@ -10,18 +10,7 @@ import {
   globexOrganization,
 } from './helpers/fixtures.js'
 import { startServer, type TestServer } from './helpers/server.js'
-
-const UNAUTHORIZED = {
-  errors: [
-    { code: 'invalid_request', message: 'Invalid request' },
-    { code: 'unauthorized', message: 'Unauthorized' },
-  ],
-}
-const INVALID = { code: 'invalid_request', message: 'Invalid request' }
-
-const SARAH = { id: 1, name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }
-const MIKE = { id: 2, name: 'Mike', email: 'mike@acme.test', role: 'agent' }
-const HANK = { id: 3, name: 'Hank', email: 'hank@globex.test', role: 'admin' }
+import { HANK, INVALID, MIKE, SARAH, UNAUTHORIZED } from './helpers/wire.js'
 
 /**
  * acme: agents Sarah (1) and Mike (2); departments Support (10: Sarah) and Sales (11: Mike, then

@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach } from 'vitest'
+
+// The command line as a person runs it: `node bin/opencrunch.js ...` in a fresh directory, so the
+// default ./data/opencrunch.db lands there. Needs dist/ (npm test builds it first).
+
+const BIN = fileURLToPath(new URL('../../bin/opencrunch.js', import.meta.url))
+const WAIT_MS = 20_000
+/** Settings a test must not inherit from the shell that runs it. */
+const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
+
+/** Each command is a Node process start; a busy CI machine may take seconds per test. */
+export const SLOW = { timeout: 120_000 }
+
+/** A running `opencrunch` process and what it has printed so far. */
+export interface Child {
+  readonly proc: ChildProcess
+  stdout: string
+  stderr: string
+  closed: boolean
+  readonly exit: Promise<number | null>
+}
+
+/** A small world for command-line tests: acme with Sarah, Alice and chat 5208. */
+export const CLI_WORLD = {
+  organizations: [
+    {
+      domain: 'acme',
+      apiKeys: ['acme-test-key-1'],
+      applications: [{ name: 'Website', type: 'widget' }],
+      agents: [{ name: 'Sarah', email: 'sarah@acme.test', role: 'admin' }],
+      departments: [{ name: 'Support', agents: ['sarah@acme.test'] }],
+      customers: [{ id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' }],
+      chats: [
+        {
+          id: 5208,
+          customer: 'alice-1',
+          assignee: 'sarah@acme.test',
+          messages: [
+            { from: 'customer', text: 'Where is my order?', createdAt: 1795290000 },
+            { from: 'agent', agent: 'sarah@acme.test', text: 'On its way!' },
+          ],
+        },
+      ],
+    },
+  ],
+}
+
+/** Rejects when `promise` takes longer than the command-line tests' wait. */
+export function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), WAIT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Resolves with the first match of `pattern` in the child's stdout. */
+export function waitFor(child: Child, pattern: RegExp): Promise<RegExpExecArray> {
+  return within(
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(child.stdout)
+        if (match) resolve(match)
+        else if (child.closed) reject(new Error(`exited:\n${child.stdout}${child.stderr}`))
+      }
+      child.proc.stdout!.on('data', check)
+      child.proc.on('close', check)
+      check()
+    }),
+    `${pattern} in ${child.proc.spawnargs.join(' ')}\n${child.stdout}${child.stderr}`,
+  )
+}
+
+/**
+ * A fresh working directory per test, and the processes started in it, all killed and removed
+ * after the test whatever happened. Call once at the top of a test file.
+ */
+export function useCliSandbox() {
+  let dir = ''
+  const children = new Set<Child>()
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'opencrunch-cli-'))
+  })
+  afterEach(async () => {
+    for (const child of children) {
+      child.proc.kill('SIGKILL')
+      await child.exit
+    }
+    children.clear()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** Starts `opencrunch ...args` in the test's directory, with only `env`'s settings. */
+  function start(args: readonly string[], env: Record<string, string> = {}): Child {
+    const base = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
+    )
+    const proc = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let exited!: (code: number | null) => void
+    const child: Child = {
+      proc,
+      stdout: '',
+      stderr: '',
+      closed: false,
+      exit: new Promise((resolve) => (exited = resolve)),
+    }
+    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
+    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
+    proc.on('close', (code) => {
+      child.closed = true
+      children.delete(child)
+      exited(code)
+    })
+    children.add(child)
+    return child
+  }
+
+  return {
+    /** A path inside the test's directory. */
+    path: (name: string) => join(dir, name),
+    start,
+    /** Runs a command to its end. */
+    run: async (args: readonly string[], env: Record<string, string> = {}) => {
+      const child = start(args, env)
+      const code = await within(child.exit, `opencrunch ${args.join(' ')}\n${child.stderr}`)
+      return { code, stdout: child.stdout, stderr: child.stderr }
+    },
+    /** Starts `serve` and resolves with its base URL once it listens. */
+    serve: async (args: readonly string[], env: Record<string, string> = {}) => {
+      const child = start(['serve', ...args], env)
+      const url = (await waitFor(child, /listening on (http:\/\/\S+)\/v1/))[1]!
+      return { child, url }
+    },
+    /** Writes `value` as a JSON file in the test's directory; returns its path. */
+    writeJson: (name: string, value: unknown): string => {
+      const file = join(dir, name)
+      writeFileSync(file, JSON.stringify(value, null, 2))
+      return file
+    },
+  }
+}
