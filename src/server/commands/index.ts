@@ -3,6 +3,7 @@ import { registerFixtureCommands } from './fixture.js'
 import { registerKeyCommands } from './keys.js'
 import { registerMigrateCommand } from './migrate.js'
 import { registerOrganizationCommands } from './orgs.js'
+import { registerSeedCommand } from './seed.js'
 import { registerServeCommand } from './serve.js'
 
 /** The commands that run or administer a server on this machine's database. */
@@ -12,4 +13,5 @@ export function registerServerCommands(program: Command): void {
   registerKeyCommands(program)
   registerFixtureCommands(program)
   registerMigrateCommand(program)
+  registerSeedCommand(program)
 }

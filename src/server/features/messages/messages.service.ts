@@ -30,15 +30,21 @@ function kindOf(input: PostMessageInput): MessageKind {
  * always agree. 404 when the chat or the agent is not the organization's.
  */
 export function postMessage(db: Db, organizationId: number, input: PostMessageInput) {
-  return db.transaction((tx) => appendMessage(tx, organizationId, input))
+  return db.transaction(async (tx) => {
+    const id = await appendMessage(tx, organizationId, input)
+    return loadMessage(tx, organizationId, id)
+  })
 }
 
-/** `postMessage` inside a transaction the caller holds (the fixture loader runs many in one). */
+/**
+ * `postMessage` inside a transaction the caller holds, without reading the message back: the
+ * fixture loader and the seeder run many in one transaction. Returns the new message's id.
+ */
 export async function appendMessage(
   tx: Queryable,
   organizationId: number,
   input: PostMessageInput,
-): Promise<Message> {
+): Promise<number> {
   if (!(await lockChat(tx, organizationId, input.chatId, input.createdAt))) {
     throw Errors.notFound('Chat')
   }
@@ -65,7 +71,7 @@ export async function appendMessage(
     text: input.text,
     createdAt: input.createdAt,
   })
-  return loadMessage(tx, organizationId, id)
+  return id
 }
 
 async function loadMessage(db: Queryable, organizationId: number, id: number): Promise<Message> {

@@ -1,0 +1,17 @@
+/** A source of numbers in [0, 1). */
+export type Random = () => number
+
+/**
+ * A small, fast, seeded pseudo-random generator (mulberry32): the same seed always gives the
+ * same sequence, so seeded data and benchmarks are reproducible. Not for anything secret.
+ */
+export function randomSource(seed: number): Random {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
