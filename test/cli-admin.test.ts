@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../src/server/storage/migrations/index.js'
 import { CLI_WORLD, SLOW, useCliSandbox } from './helpers/cli.js'
 import { send } from './helpers/server.js'
 
+const LATEST = MIGRATIONS.at(-1)!.version
 const cli = useCliSandbox()
 const { run, serve, writeJson } = cli
 
@@ -193,12 +195,16 @@ describe('migrate', SLOW, () => {
   it('reports what it applied, then that the database is up to date', async () => {
     const first = await run(['migrate'])
     expect(first.code).toBe(0)
-    expect(first.stdout).toMatch(/^Applied 1 initial schema \(\d+ ms\)$/m)
-    expect(first.stdout).toContain('is now at schema version 1 (was 0).')
+    for (const migration of MIGRATIONS) {
+      expect(first.stdout).toMatch(
+        new RegExp(`^Applied ${migration.version} ${migration.name} \\(\\d+ ms\\)$`, 'm'),
+      )
+    }
+    expect(first.stdout).toContain(`is now at schema version ${LATEST} (was 0).`)
     const second = await run(['migrate'])
     expect(second.code).toBe(0)
     expect(second.stdout).not.toContain('Applied')
-    expect(second.stdout).toContain('is up to date at schema version 1.')
+    expect(second.stdout).toContain(`is up to date at schema version ${LATEST}.`)
   })
 
   it('refuses a database newer than it knows, saying to upgrade', async () => {

@@ -3,8 +3,11 @@ import type { Queryable } from '../storage/db.js'
 /** Tables whose rows belong to one organization through their `organization_id`. */
 export type ScopedTable = 'agents' | 'applications' | 'departments' | 'customers' | 'chats'
 
+/** Chats and customers are counted as they are written (migration 002); the rest are few. */
 const COUNT = (table: ScopedTable) =>
-  `SELECT count(*) AS total FROM ${table} WHERE organization_id = ?`
+  table === 'chats' || table === 'customers'
+    ? `SELECT ${table === 'chats' ? 'chat_count' : 'customer_count'} AS total FROM organizations WHERE id = ?`
+    : `SELECT count(*) AS total FROM ${table} WHERE organization_id = ?`
 const EXISTS = (table: ScopedTable) =>
   `SELECT id FROM ${table} WHERE id = ? AND organization_id = ?`
 
@@ -26,4 +29,18 @@ export async function existsInOrganization(
   id: number,
 ): Promise<boolean> {
   return (await db.get(EXISTS(table), [id, organizationId])) !== undefined
+}
+
+/** Adds `delta` to the organization's count of chats or customers, in the caller's transaction. */
+export function adjustCount(
+  db: Queryable,
+  table: 'chats' | 'customers',
+  organizationId: number,
+  delta: number,
+): Promise<number> {
+  const column = table === 'chats' ? 'chat_count' : 'customer_count'
+  return db.run(`UPDATE organizations SET ${column} = ${column} + ? WHERE id = ?`, [
+    delta,
+    organizationId,
+  ])
 }

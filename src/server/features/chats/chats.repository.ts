@@ -2,6 +2,7 @@ import type { ChatSortField, ChatStatus, CreatedWith } from '../../../contract/i
 import type { Order } from '../../http/paging.js'
 import type { Queryable } from '../../storage/db.js'
 import { placeholders } from '../../storage/sql.js'
+import { adjustCount } from '../scoped.repository.js'
 import type { ReadPositions } from './read-state.js'
 
 /** A chat with the short forms of its customer, assignee and department, as one query reads it. */
@@ -117,8 +118,9 @@ export interface NewChat {
   createdAt: number
 }
 
-/** Inserts a chat with no messages: read on both sides, nothing to read. */
+/** Inserts a chat with no messages (read on both sides, nothing to read) and counts it. */
 export async function insertChat(db: Queryable, chat: NewChat): Promise<number> {
+  await adjustCount(db, 'chats', chat.organizationId, 1)
   const row = await db.get<{ id: number }>(
     `INSERT INTO chats (id, organization_id, customer_id, application_id, assignee_id,
        department_id, status, created_with, created_at, updated_at)

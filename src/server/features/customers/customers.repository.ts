@@ -1,6 +1,7 @@
 import type { Order } from '../../http/paging.js'
 import type { Queryable, SqlValue } from '../../storage/db.js'
 import { placeholders } from '../../storage/sql.js'
+import { adjustCount } from '../scoped.repository.js'
 
 export interface CustomerRow {
   id: number
@@ -111,6 +112,7 @@ export async function insertCustomer(
   createdAt: number,
   id: number | null = null,
 ): Promise<number> {
+  await adjustCount(db, 'customers', organizationId, 1)
   const row = await db.get<{ id: number }>(
     `INSERT INTO customers (id, organization_id, ${CUSTOMER_COLUMNS.join(', ')}, created_at, updated_at)
      VALUES (?, ?, ${placeholders(CUSTOMER_COLUMNS.length)}, ?, ?) RETURNING id`,

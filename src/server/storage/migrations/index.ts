@@ -1,5 +1,6 @@
 import type { Dialect } from '../db.js'
 import { initialSchema } from './001-initial-schema.js'
+import { organizationCounts } from './002-organization-counts.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -12,4 +13,5 @@ export interface Migration {
 /** Every migration, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
+  { version: 2, name: 'organization counts', sql: organizationCounts },
 ]
