@@ -1,0 +1,56 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { runNode } from './processes.js'
+
+const BIN = fileURLToPath(new URL('../../bin/opencrunch.js', import.meta.url))
+const DATA = fileURLToPath(new URL('../.data/', import.meta.url))
+
+/** A seeded database the bench runs against, and the key of its organization. */
+export interface Dataset {
+  readonly chats: number
+  /** A working copy of the seeded database; the seeded one stays untouched between runs. */
+  readonly database: string
+  readonly key: string
+  /** Chat ids are `firstChat` to `firstChat + chats - 1`. */
+  readonly firstChat: number
+}
+
+/**
+ * A database with `chats` chats of `messagesPerChat` messages in organization "bench", seeded
+ * through `opencrunch orgs create`, `keys create` and `seed` (the project's own code), and kept
+ * in bench/.data/ so later runs reuse it. Each run works on a fresh copy of it.
+ */
+export async function dataset(
+  chats: number,
+  messagesPerChat: number,
+  fresh: boolean,
+): Promise<Dataset> {
+  mkdirSync(DATA, { recursive: true })
+  const seeded = `${DATA}chats-${chats}-m${messagesPerChat}.db`
+  const keyFile = `${seeded}.key`
+  if (fresh || !existsSync(seeded) || !existsSync(keyFile)) {
+    for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(seeded + suffix, { force: true })
+    process.stderr.write(`Seeding ${chats} chats of ${messagesPerChat} messages into ${seeded}\n`)
+    await runNode([BIN, 'orgs', 'create', 'bench', '--database', seeded])
+    const key = (
+      await runNode([BIN, 'keys', 'create', '--org', 'bench', '--database', seeded])
+    ).trim()
+    await runNode([
+      BIN,
+      'seed',
+      '--org',
+      'bench',
+      '--chats',
+      String(chats),
+      '--messages-per-chat',
+      String(messagesPerChat),
+      '--database',
+      seeded,
+    ])
+    writeFileSync(keyFile, key)
+  }
+  const working = `${DATA}run.db`
+  for (const suffix of ['', '-wal', '-shm']) rmSync(working + suffix, { force: true })
+  copyFileSync(seeded, working)
+  return { chats, database: working, key: readFileSync(keyFile, 'utf8').trim(), firstChat: 1 }
+}

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+/** A process the bench started and reads from. */
+export interface Started {
+  readonly proc: ChildProcess
+  readonly url: string
+  output: string
+}
+
+/**
+ * Starts `node ...args` and resolves once it prints `listening on http://host:port`, with that
+ * base URL. Rejects if it exits first or takes over `timeoutMs`.
+ */
+export function startListening(args: readonly string[], timeoutMs = 60_000): Promise<Started> {
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs)
+    const fail = (why: string) => {
+      clearTimeout(timer)
+      proc.kill('SIGKILL')
+      reject(new Error(`node ${args.join(' ')} ${why}:\n${output}`))
+    }
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8')
+      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve({ proc, url: match[1]!, output })
+      }
+    }
+    proc.stdout.on('data', read)
+    proc.stderr.on('data', read)
+    proc.on('exit', (code) => fail(`exited with ${code}`))
+  })
+}
+
+/** Stops a started process with SIGTERM; resolves with its exit code. */
+export function stop(started: Started): Promise<number | null> {
+  return new Promise((resolve) => {
+    started.proc.removeAllListeners('exit')
+    if (started.proc.exitCode !== null) return resolve(started.proc.exitCode)
+    started.proc.once('exit', (code) => resolve(code))
+    started.proc.kill('SIGTERM')
+  })
+}
+
+/** The highest resident set size a process has had so far, in bytes (Linux: VmHWM). */
+export function peakRss(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(status)
+    return match ? Number(match[1]) * 1024 : null
+  } catch {
+    return null
+  }
+}
+
+/** Runs `node ...args` to its end, passing its stderr through (progress); resolves with stdout. */
+export function runNode(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    let stdout = ''
+    proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
+    proc.on('exit', (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`node ${args.join(' ')} exited with ${code}`)),
+    )
+  })
+}

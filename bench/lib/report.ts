@@ -1,0 +1,111 @@
+import { cpus, release, totalmem, type as osType } from 'node:os'
+import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
+
+/** One measured run. */
+export interface Row {
+  readonly name: string
+  readonly kind: 'baseline' | 'mark-read' | 'mixed'
+  readonly chats: number
+  readonly result: LoadResult
+  /** Peak resident set size of the server so far, in bytes. */
+  readonly rss: number | null
+}
+
+export interface Context {
+  readonly machine: string
+  readonly seconds: number
+  readonly warmup: number
+  readonly connections: number
+  readonly messagesPerChat: number
+}
+
+/** The machine the bench ran on, in one line. */
+export function machine(wrk: string): string {
+  const cpu = cpus()
+  const memory = (totalmem() / 2 ** 30).toFixed(1)
+  return (
+    `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${memory} GiB, ` +
+    `${osType()} ${release()}, Node ${process.version}, ${wrk}`
+  )
+}
+
+const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`
+const mb = (bytes: number | null) => (bytes === null ? 'n/a' : `${Math.round(bytes / 2 ** 20)} MB`)
+const count = (n: number) => Math.round(n).toLocaleString('en-US')
+const ratio = (n: number) => n.toFixed(2)
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`
+  const rule = `|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w - 1)}:-`)).join('|')}|`
+  return [line(header), rule, ...rows.map(line)].join('\n')
+}
+
+/** Prints the results table and the targets; says whether every target was met. */
+export function printReport(rows: readonly Row[], context: Context): { allMet: boolean } {
+  const baselines = rows.filter((row) => row.kind === 'baseline')
+  const baseline =
+    baselines.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / baselines.length
+  const smallest = Math.min(...rows.filter((r) => r.kind !== 'baseline').map((r) => r.chats))
+  const atSmallest = (kind: Row['kind']) =>
+    rows.find((row) => row.kind === kind && row.chats === smallest)!
+
+  const lines = rows.map((row) => {
+    const rps = requestsPerSecond(row.result)
+    const small = row.kind === 'baseline' ? null : requestsPerSecond(atSmallest(row.kind).result)
+    return [
+      row.name,
+      row.kind === 'baseline' ? '' : count(row.chats),
+      count(rps),
+      ms(row.result.latencyUs.p50),
+      ms(row.result.latencyUs.p99),
+      mb(row.rss),
+      String(failures(row.result)),
+      ratio(rps / baseline),
+      small === null ? '' : ratio(rps / small),
+    ]
+  })
+  const out = process.stdout
+  out.write(`\nMachine: ${context.machine}\n`)
+  out.write(
+    `Load: wrk, 1 thread, ${context.connections} connections, ${context.seconds} s per run after ` +
+      `${context.warmup} s of warm-up; ${context.messagesPerChat} messages per chat; ` +
+      `server: opencrunch serve --rate-limit 0 (production settings otherwise)\n\n`,
+  )
+  out.write(
+    table(
+      ['run', 'chats', 'req/s', 'p50', 'p99', 'peak RSS', 'errors', 'x baseline', 'x smallest'],
+      lines,
+    ) + '\n\n',
+  )
+
+  const markRead = rows.filter((row) => row.kind === 'mark-read')
+  const largest = Math.max(...markRead.map((row) => row.chats))
+  const atLargest = markRead.find((row) => row.chats === largest)!
+  const worstRatio = Math.min(...markRead.map((row) => requestsPerSecond(row.result) / baseline))
+  const worstP99 = Math.max(...markRead.map((row) => row.result.latencyUs.p99))
+  const scale =
+    requestsPerSecond(atLargest.result) / requestsPerSecond(atSmallest('mark-read').result)
+  const largestRss = Math.max(
+    ...rows.filter((row) => row.chats === largest && row.rss !== null).map((row) => row.rss!),
+  )
+  const targets: Array<[string, boolean, string]> = [
+    ['mark-read throughput >= 0.60 x baseline', worstRatio >= 0.6, `worst ${ratio(worstRatio)}`],
+    ['mark-read p99 <= 5 ms', worstP99 <= 5000, `worst ${ms(worstP99)}`],
+    [
+      `mark-read at ${count(largest)} chats >= 0.90 x at ${count(smallest)}`,
+      scale >= 0.9,
+      ratio(scale),
+    ],
+    [
+      `server RSS <= 150 MB at ${count(largest)} chats`,
+      largestRss <= 150 * 2 ** 20,
+      mb(largestRss),
+    ],
+  ]
+  for (const [name, met, figure] of targets) {
+    out.write(`${met ? 'met   ' : 'MISSED'}  ${name}: ${figure}\n`)
+  }
+  return { allMet: targets.every(([, met]) => met) }
+}

@@ -1,0 +1,147 @@
+/**
+ * `npm run bench`: where opencrunch stands against the limit of Node on this machine.
+ *
+ * Seeds databases of 1,000, 100,000 and 1,000,000 chats with `opencrunch seed`, starts the real
+ * server (`opencrunch serve`, production settings, rate limiting off) on each, and drives it from
+ * wrk over loopback: authenticated mark-read on random chats, then a mixed inbox load. In the same
+ * run it drives a bare node:http server that parses the same body and answers a chat of the same
+ * size: every figure is printed as a ratio to that baseline, so it means something on a noisy
+ * machine. Exits 1 if any request failed (and, with --strict, if a target is missed).
+ */
+import { existsSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { dataset, type Dataset } from './lib/datasets.js'
+import { peakRss, startListening, stop, type Started } from './lib/processes.js'
+import { machine, printReport, type Row } from './lib/report.js'
+import { failures, runWrk, wrkVersion, type LoadResult } from './lib/wrk.js'
+
+const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
+const BASELINE = fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))
+const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.meta.url))
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,100000,1000000' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    'messages-per-chat': { type: 'string', default: '4' },
+    fresh: { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+  },
+})
+
+const sizes = flags.sizes.split(',').map(Number)
+const seconds = Number(flags.seconds)
+const warmup = Number(flags.warmup)
+const connections = Number(flags.connections)
+const messagesPerChat = Number(flags['messages-per-chat'])
+
+async function load(target: Started, script: string, args: readonly string[], label: string) {
+  process.stderr.write(`  ${label}: ${warmup} s warm-up, ${seconds} s measured\n`)
+  if (warmup > 0) await runWrk({ url: target.url, script, args, seconds: warmup, connections })
+  return runWrk({ url: target.url, script, args, seconds, connections })
+}
+
+function loadArgs(data: Dataset): string[] {
+  return [String(data.firstChat), String(data.firstChat + data.chats - 1), data.key]
+}
+
+async function serve(data: Dataset): Promise<Started> {
+  return startListening([
+    BIN,
+    'serve',
+    '--database',
+    data.database,
+    '--port',
+    '0',
+    '--rate-limit',
+    '0',
+    '--log-level',
+    'warn',
+  ])
+}
+
+/** A chat exactly as the server answers it, for the baseline to answer. */
+async function realChat(data: Dataset): Promise<void> {
+  const server = await serve(data)
+  const response = await fetch(`${server.url}/v1/chats/${data.firstChat}`, {
+    headers: { authorization: `Bearer ${data.key}` },
+  })
+  writeFileSync(CHAT_FILE, await response.text())
+  await stop(server)
+}
+
+async function baseline(data: Dataset, label: string): Promise<Row> {
+  const server = await startListening([BASELINE, CHAT_FILE])
+  const result = await load(server, 'mark-read.lua', loadArgs(data), label)
+  const rss = peakRss(server.proc.pid!)
+  await stop(server)
+  return { name: label, kind: 'baseline', chats: 0, result, rss }
+}
+
+async function main(): Promise<number> {
+  const wrk = wrkVersion()
+  if (!wrk) {
+    process.stderr.write(
+      'The bench drives the server with wrk, which is not installed.\n' +
+        'Install it (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk) and run again.\n',
+    )
+    return 2
+  }
+  if (!existsSync(new URL('../dist/main.js', import.meta.url))) {
+    process.stderr.write('dist/ is missing: run "npm run build" first (npm run bench does).\n')
+    return 2
+  }
+  process.stderr.write(`${machine(wrk)}\n`)
+  const datasets: Dataset[] = []
+  for (const size of sizes) datasets.push(await dataset(size, messagesPerChat, flags.fresh))
+  // Datasets are working copies of one file; take each again right before its run.
+  const first = await dataset(sizes[0]!, messagesPerChat, false)
+  await realChat(first)
+
+  const rows: Row[] = [await baseline(first, 'baseline node:http (before)')]
+  for (const size of sizes) {
+    const data = await dataset(size, messagesPerChat, false)
+    process.stderr.write(`Server on ${size} chats\n`)
+    const server = await serve(data)
+    const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
+    const markReadRss = peakRss(server.proc.pid!)
+    const mixed: LoadResult = await load(server, 'mixed.lua', loadArgs(data), 'mixed')
+    const mixedRss = peakRss(server.proc.pid!)
+    const code = await stop(server)
+    if (code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${server.output}`)
+    rows.push({
+      name: 'mark-read',
+      kind: 'mark-read',
+      chats: size,
+      result: markRead,
+      rss: markReadRss,
+    })
+    rows.push({ name: 'mixed', kind: 'mixed', chats: size, result: mixed, rss: mixedRss })
+  }
+  rows.push(await baseline(first, 'baseline node:http (after)'))
+
+  const verdict = printReport(rows, {
+    machine: machine(wrk),
+    seconds,
+    warmup,
+    connections,
+    messagesPerChat,
+  })
+  const failed = rows.reduce((sum, row) => sum + failures(row.result), 0)
+  if (failed > 0) {
+    process.stderr.write(`${failed} requests failed (see the errors column).\n`)
+    return 1
+  }
+  return flags.strict && !verdict.allMet ? 1 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`)
+    process.exit(1)
+  },
+)
