@@ -21,17 +21,20 @@ const SQLITE_DIALECT: Dialect = {
 /**
  * The embedded engine: better-sqlite3 in WAL mode with foreign keys on.
  *
- * better-sqlite3 is synchronous, so a statement never interleaves with another; a transaction,
- * whose callback is async, holds a lock that every other statement waits for, so no statement of
- * another request runs inside it. Prepared statements are cached by their SQL text.
+ * better-sqlite3 is synchronous, so a statement never interleaves with another. Transactions, whose
+ * callbacks are async, run one at a time in the order asked for, and every other statement waits
+ * while one is open, so no statement of another request runs inside it. Prepared statements are
+ * cached by their SQL text.
  */
 export class SqliteDb implements Db {
   readonly dialect = SQLITE_DIALECT
   readonly location: string
   private readonly raw: Database.Database
   private readonly statements = new Map<string, Statement>()
+  /** The last transaction queued: the next one starts when it has ended. */
+  private queue: Promise<void> = Promise.resolve()
   /** Settled when the open transaction ends; `null` when none is open. */
-  private lock: Promise<void> | null = null
+  private open: Promise<void> | null = null
   private readonly inTransaction: Queryable
 
   constructor(options: SqliteOptions) {
@@ -52,24 +55,29 @@ export class SqliteDb implements Db {
   }
 
   async all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    if (this.lock) await this.waitForLock()
+    if (this.open) await this.outsideTransactions()
     return this.allNow<T>(sql, params)
   }
 
   async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
-    if (this.lock) await this.waitForLock()
+    if (this.open) await this.outsideTransactions()
     return this.getNow<T>(sql, params)
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    if (this.lock) await this.waitForLock()
+    if (this.open) await this.outsideTransactions()
     return this.runNow(sql, params)
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    await this.waitForLock()
+    // Take a place in the queue synchronously, so two transactions asked for in the same tick
+    // run one after the other instead of both seeing the way clear.
     let release!: () => void
-    this.lock = new Promise((resolve) => (release = resolve))
+    const ended = new Promise<void>((resolve) => (release = resolve))
+    const previous = this.queue
+    this.queue = ended
+    await previous
+    this.open = ended
     try {
       this.statement('BEGIN IMMEDIATE').run()
       try {
@@ -81,13 +89,13 @@ export class SqliteDb implements Db {
         throw error
       }
     } finally {
-      this.lock = null
+      this.open = null
       release()
     }
   }
 
   async exec(sql: string): Promise<void> {
-    if (this.lock) await this.waitForLock()
+    if (this.open) await this.outsideTransactions()
     this.raw.exec(sql)
   }
 
@@ -103,12 +111,13 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    await this.waitForLock()
+    await this.queue
     if (this.raw.open) this.raw.close()
   }
 
-  private async waitForLock(): Promise<void> {
-    while (this.lock) await this.lock
+  /** Resolves when no transaction is open (a statement must not run inside another's). */
+  private async outsideTransactions(): Promise<void> {
+    while (this.open) await this.open
   }
 
   private statement(sql: string): Statement {

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Db } from '../src/server/storage/db.js'
+import { openDatabase } from '../src/server/storage/open.js'
+
+// The storage contract every repository relies on: a transaction commits whole or not at all, and
+// nothing outside it observes or interleaves with its statements, even when its callback awaits.
+
+let db: Db
+beforeEach(async () => {
+  db = openDatabase({ url: ':memory:' })
+  await db.exec('CREATE TABLE steps (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
+})
+afterEach(() => db.close())
+
+const steps = async () =>
+  (await db.all<{ what: string }>('SELECT what FROM steps ORDER BY n')).map((r) => r.what)
+
+describe('SqliteDb transactions', () => {
+  it('runs two transactions asked for in the same tick one after the other', async () => {
+    const slow = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('a1')")
+      await sleep(20)
+      await tx.run("INSERT INTO steps (what) VALUES ('a2')")
+    })
+    const fast = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('b1')")
+    })
+    const outcomes = await Promise.allSettled([slow, fast])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled'])
+    expect(await steps()).toEqual(['a1', 'a2', 'b1'])
+  })
+
+  it('runs many queued transactions in the order they were asked for', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.transaction(async (tx) => {
+          if (i % 3 === 0) await sleep(1)
+          await tx.run('INSERT INTO steps (what) VALUES (?)', [`t${i}`])
+        }),
+      ),
+    )
+    expect(await steps()).toEqual(Array.from({ length: 20 }, (_, i) => `t${i}`))
+  })
+
+  it('keeps a statement from outside out of an open transaction that later rolls back', async () => {
+    let inside!: () => void
+    const started = new Promise<void>((resolve) => (inside = resolve))
+    const failing = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('doomed')")
+      inside()
+      await sleep(20)
+      throw new Error('changed my mind')
+    })
+    await started
+    // Asked for while the transaction is open: must wait, then run on its own.
+    const outside = db.run("INSERT INTO steps (what) VALUES ('outside')")
+    const seen = db.all('SELECT what FROM steps')
+    await expect(failing).rejects.toThrow('changed my mind')
+    await outside
+    expect(await seen).toEqual([{ what: 'outside' }])
+    expect(await steps()).toEqual(['outside'])
+  })
+
+  it('lets the next transaction run after one fails', async () => {
+    const bad = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('x')")
+      throw new Error('boom')
+    })
+    const good = db.transaction((tx) => tx.run("INSERT INTO steps (what) VALUES ('y')"))
+    await expect(bad).rejects.toThrow('boom')
+    await good
+    expect(await steps()).toEqual(['y'])
+  })
+
+  it('reports a unique violation as such', async () => {
+    await db.exec('CREATE UNIQUE INDEX steps_what ON steps (what)')
+    await db.run("INSERT INTO steps (what) VALUES ('once')")
+    const error = await db.run("INSERT INTO steps (what) VALUES ('once')").catch((e: unknown) => e)
+    expect(db.isUniqueViolation(error)).toBe(true)
+    expect(db.isUniqueViolation(new Error('other'))).toBe(false)
+  })
+})
