@@ -12,7 +12,12 @@ import { messagesRoutes } from './features/messages/messages.routes.js'
 import { organizationRoutes } from './features/organization/organization.routes.js'
 import { authenticateRequests } from './http/auth.js'
 import { BODY_LIMIT_BYTES, parseBodiesAsJson } from './http/body.js'
-import { renderErrors } from './http/error-handler.js'
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  notFound,
+  renderErrors,
+} from './http/error-handler.js'
 import { createRateLimiter } from './http/rate-limit.js'
 import { validatorCompiler } from './http/validation.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './shared-state/rate-limit-store.js'
@@ -57,6 +62,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -80,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', authenticateRequests(options.db, limiter))
+      // An unknown /v1 route asks for a key and counts against the limit like any other.
+      v1.setNotFoundHandler(notFound)
       for (const routes of [
         chatsRoutes,
         messagesRoutes,

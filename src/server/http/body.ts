@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Errors } from '../errors.js'
 
+const NOT_AN_OBJECT = { field: 'body', message: 'This value should be of type object.' } as const
+
 /** The largest body accepted; larger ones get a 413. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
@@ -23,6 +25,8 @@ export function parseBodiesAsJson(app: FastifyInstance): void {
       }
       void parseJson(request, text, (error, value) => {
         if (error) done(Errors.malformedJson(), undefined)
+        // A JSON `null` is a body, and never the object any endpoint takes.
+        else if (value === null) done(Errors.validation([NOT_AN_OBJECT]), undefined)
         else done(null, value)
       })
     },

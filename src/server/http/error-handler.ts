@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, Errors } from '../errors.js'
 import { BODY_LIMIT_BYTES } from './body.js'
 
@@ -15,9 +16,12 @@ export function renderErrors(app: FastifyInstance): void {
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed')
     return reply.code(apiError.status).type(JSON_TYPE).send(apiError.body)
   })
-  app.setNotFoundHandler((_request, reply) => {
-    return reply.code(404).type(JSON_TYPE).send(Errors.notFound('Route').body)
-  })
+  app.setNotFoundHandler(notFound)
+}
+
+/** 404 "Route not found" for a path or method the API does not have. */
+export function notFound(_request: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).type(JSON_TYPE).send(Errors.notFound('Route').body)
 }
 
 function toApiError(error: unknown): ApiError {
@@ -29,4 +33,39 @@ function toApiError(error: unknown): ApiError {
   const status = fastifyError.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) return Errors.badRequest()
   return Errors.internal()
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request it cannot route at all (a malformed URL, say) still gets
+ * the 400 in the envelope, with its request id.
+ */
+export function frameworkErrors(
+  _error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  void reply
+    .code(400)
+    .header('x-request-id', request.id)
+    .type(JSON_TYPE)
+    .send(Errors.badRequest().body)
+}
+
+/**
+ * Node's `clientError`: a request too malformed to parse (bad framing, bad headers) gets the 400
+ * in the envelope before the connection closes, instead of an HTML-less empty answer.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy()
+    return
+  }
+  const body = Errors.badRequest().body
+  socket.end(
+    'HTTP/1.1 400 Bad Request\r\n' +
+      `Content-Type: ${JSON_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  )
 }
