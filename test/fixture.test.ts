@@ -225,6 +225,19 @@ describe('a fixture with an error is refused whole', () => {
     await expectRefused(fixture, 'organizations[0].agents[0].emial', /not expected/)
   })
 
+  it('refuses an id too large to be exact, naming it', async () => {
+    const fixture: any = minimal()
+    fixture.organizations[0].agents[0].id = 1e20
+    await expectRefused(fixture, 'organizations[0].agents[0].id', /less than or equal to/)
+  })
+
+  it('refuses a top level that is not an object, naming the file', async () => {
+    const error = await refusal('[]')
+    expect(error.problems).toEqual([
+      { path: '(file)', message: 'This value should be of type object.' },
+    ])
+  })
+
   it('refuses a department naming an unknown agent', async () => {
     const fixture = minimal()
     fixture.organizations[0].departments[0].agents.push('x@acme.test')

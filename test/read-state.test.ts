@@ -83,6 +83,12 @@ describe('PUT /v1/chats/readByAgent and /readByCustomer', () => {
     expect(res.body.id).toBe(2)
   })
 
+  it('accepts a numeric string with leading zeros', async () => {
+    const res = await readBy('Agent', '0002', true)
+    expect(res.status).toBe(200)
+    expect(res.body.id).toBe(2)
+  })
+
   it('marks an empty chat read with nothing to read', async () => {
     const res = await readBy('Customer', 3, true)
     expect(res.status).toBe(200)

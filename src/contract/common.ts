@@ -20,15 +20,18 @@ export const Timestamp = Type.String({ pattern: '^[0-9]+$', description: 'UNIX s
 /** A timestamp that may be unset. */
 export const NullableTimestamp = Nullable(Timestamp)
 
+/** The largest id: 15 digits, well inside what a JSON number carries exactly. */
+export const MAX_ID = 999_999_999_999_999
+
+/** An id written as a string: up to 15 significant digits, leading zeros allowed, not zero. */
+const ID_PATTERN = '^0*[1-9][0-9]{0,14}$'
+
 /**
  * An id sent by a client: an integer, or a numeric string (`"5208"`) as real clients send.
  * Normalize it with `toId()` from the server's http helpers.
  */
 export const IdInput = Type.Union(
-  [
-    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-    Type.String({ pattern: '^[1-9][0-9]{0,14}$' }),
-  ],
+  [Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.String({ pattern: ID_PATTERN })],
   { 'x-expected': 'numeric', description: 'Integer id, or the same id as a numeric string' },
 )
 
@@ -50,7 +53,7 @@ export const TimestampInput = Type.Union(
 )
 
 /** A path parameter holding an id. */
-export const IdParam = Type.String({ pattern: '^[1-9][0-9]{0,14}$', 'x-expected': 'numeric' })
+export const IdParam = Type.String({ pattern: ID_PATTERN, 'x-expected': 'numeric' })
 
 /** `offset` and `limit` of every list, as query parameters. */
 export const PageQuery = {
