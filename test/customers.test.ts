@@ -68,6 +68,36 @@ describe('POST /v1/customers', () => {
     ['customData as a string', { customData: 'x' }, 'customData', typed('array')],
     ['unsubscribed as a string', { unsubscribed: 'yes' }, 'unsubscribed', typed('bool')],
     ['firstSeen as words', { firstSeen: 'yesterday' }, 'firstSeen', typed('numeric')],
+    [
+      'a custom attribute without a value',
+      { customData: [{ property: 'plan' }] },
+      'customData[0].value',
+      'This value should not be blank.',
+    ],
+    [
+      'a custom attribute that is not a scalar',
+      { customData: { plan: { tier: 1 } } },
+      'customData.plan',
+      typed('string|int|float|bool'),
+    ],
+    [
+      'a custom attribute named __proto__ in the list form',
+      { customData: [{ property: '__proto__', value: 'x' }] },
+      'customData[0].property',
+      'This value is not valid.',
+    ],
+    [
+      'a custom attribute named constructor in the object form',
+      { customData: { constructor: 'x' } },
+      'customData.constructor',
+      'This field was not expected.',
+    ],
+    [
+      'a custom attribute with an empty name',
+      { customData: { '': 1 } },
+      'customData.',
+      'This field was not expected.',
+    ],
   ])(
     'answers %s with a 400 coded with the field path, creating nothing',
     async (_n, body, code, message) => {
@@ -84,6 +114,22 @@ describe('POST /v1/customers', () => {
     expect(res.body).toEqual({
       errors: [INVALID, { code: 'firstSeen', message: typed('numeric') }],
     })
+    expect(await total()).toBe(3)
+  })
+
+  it('refuses a __proto__ key in the object form as such, polluting nothing', async () => {
+    const res = await server.request('POST', '/v1/customers', {
+      raw: '{"customData": {"__proto__": {"polluted": true}}}',
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.errors).toEqual([
+      INVALID,
+      {
+        code: 'body',
+        message: 'This value must not use __proto__ or constructor.prototype as a key.',
+      },
+    ])
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(await total()).toBe(3)
   })
 

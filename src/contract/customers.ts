@@ -78,14 +78,22 @@ const ScalarValue = Type.Unsafe<string | number | boolean | null>({
   'x-expected': 'string|int|float|bool',
 })
 
+/** A custom attribute's name: not empty, and not one that reaches into JavaScript prototypes. */
+const PROPERTY_NAME = '^(?!(__proto__|constructor|prototype)$).{1,255}$'
+
 /** Custom data as clients send it: the documented list form, or the object form. */
 export const CustomDataInput = Type.Union(
   [
     Type.Array(
-      Type.Object({ property: Type.String({ minLength: 1, maxLength: 255 }), value: ScalarValue }),
+      Type.Object({ property: Type.String({ pattern: PROPERTY_NAME }), value: ScalarValue }),
       { maxItems: 200 },
     ),
-    Type.Record(Type.String({ minLength: 1, maxLength: 255 }), ScalarValue),
+    Type.Unsafe<Record<string, string | number | boolean | null>>({
+      type: 'object',
+      patternProperties: { [PROPERTY_NAME]: ScalarValue },
+      additionalProperties: false,
+      maxProperties: 200,
+    }),
   ],
   { 'x-expected': 'array' },
 )

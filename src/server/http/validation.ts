@@ -153,6 +153,7 @@ function messageFor(
       return `This value should be less than or equal to ${Number(limit)}.`
     case 'minItems':
       return `This collection should contain ${Number(limit)} elements or more.`
+    case 'maxProperties':
     case 'maxItems':
       return `This collection should contain ${Number(limit)} elements or less.`
     case 'format':
