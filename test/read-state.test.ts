@@ -130,6 +130,37 @@ describe('read state follows new messages', () => {
     }
   })
 
+  it('a tech message leaves both sides as they are', async () => {
+    const acme = twoTenantFixture().organizations[0]!
+    const chats = acme.chats!.map((c) =>
+      c.id === 2
+        ? {
+            ...c,
+            messages: [
+              ...c.messages!,
+              { from: 'agent' as const, type: 'tech' as const, text: 'Assigned' },
+            ],
+          }
+        : c,
+    )
+    const other = await startServer({
+      fixture: { organizations: [{ ...acme, chats }] },
+      now: () => T0,
+    })
+    try {
+      const tech = (await other.request('GET', '/v1/chats/2')).body
+      const plain = await chat(2)
+      expect(tech).toMatchObject({
+        readByAgent: plain.readByAgent,
+        readByCustomer: plain.readByCustomer,
+      })
+      expect(tech.lastMessageText).toBe('Assigned')
+      expect(tech.status).toBe(plain.status)
+    } finally {
+      await other.close()
+    }
+  })
+
   it('a mark-read covers messages that arrived before it, not after', async () => {
     await post({ chat: 1, text: 'first', type: 'message' })
     await readBy('Agent', 1, true)

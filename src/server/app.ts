@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { LogLevel } from './config.js'
-import type { AppDeps } from './deps.js'
+import { nowSeconds, type AppDeps } from './deps.js'
 import { agentsRoutes } from './features/agents/agents.routes.js'
 import { applicationsRoutes } from './features/applications/applications.routes.js'
 import { chatsRoutes } from './features/chats/chats.routes.js'
+import { startSnoozeClock, type SnoozeClock } from './features/chats/snooze.js'
 import { customersRoutes } from './features/customers/customers.routes.js'
 import { departmentsRoutes } from './features/departments/departments.routes.js'
 import { messagesRoutes } from './features/messages/messages.routes.js'
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly logLevel?: LogLevel
   /** Epoch milliseconds; tests pass their own clock. */
   readonly now?: () => number
+  /** How often due snoozes are ended; every second unless a test wants it sooner. */
+  readonly snoozeCheckMs?: number
 }
 
 /** A request id: the caller's `X-Request-Id` when it is a sane token, else a fresh UUID. */
@@ -83,6 +86,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     now: deps.now,
   })
   app.addHook('onClose', () => store.close())
+
+  let snoozes: SnoozeClock | undefined
+  app.addHook('onReady', async () => {
+    snoozes = await startSnoozeClock(
+      options.db,
+      () => nowSeconds(deps),
+      options.snoozeCheckMs ?? 1000,
+      (error) => app.log.error({ err: error }, 'ending due snoozes failed'),
+    )
+  })
+  app.addHook('onClose', async () => snoozes?.stop())
 
   await app.register(
     async (v1) => {

@@ -45,6 +45,8 @@ export interface TestServerOptions {
   readonly now?: () => number
   /** `:memory:` unless a test needs a file. */
   readonly database?: string
+  /** How often due snoozes are ended; the server's default (1 s) unless given. */
+  readonly snoozeCheckMs?: number
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       : { rateLimitWindowMs: options.rateLimitWindowMs }),
     logLevel: 'silent',
     now,
+    ...(options.snoozeCheckMs === undefined ? {} : { snoozeCheckMs: options.snoozeCheckMs }),
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
