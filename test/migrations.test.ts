@@ -149,3 +149,25 @@ describe('the database file', () => {
     ).rejects.toThrow(/FOREIGN KEY/)
   })
 })
+
+describe('migration 2: organization counts', () => {
+  it('fills the counts from the rows a database already holds', async () => {
+    const db = openFile()
+    await migrate(db, () => {}, MIGRATIONS.slice(0, 1))
+    await db.exec(`
+      INSERT INTO organizations (id, domain, created_at) VALUES (1, 'a', 0), (2, 'b', 0);
+      INSERT INTO customers (id, organization_id, created_at, updated_at)
+        VALUES (1, 1, 0, 0), (2, 1, 0, 0), (3, 2, 0, 0);
+      INSERT INTO chats (organization_id, customer_id, status, created_at, updated_at)
+        VALUES (1, 1, 'new', 0, 0), (1, 2, 'new', 0, 0), (1, 2, 'new', 0, 0), (2, 3, 'new', 0, 0);
+    `)
+    await migrate(db)
+    const counts = await db.all(
+      'SELECT id, chat_count, customer_count FROM organizations ORDER BY id',
+    )
+    expect(counts).toEqual([
+      { id: 1, chat_count: 3, customer_count: 2 },
+      { id: 2, chat_count: 1, customer_count: 1 },
+    ])
+  })
+})
