@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../src/server/storage/db.js'
 import { openDatabase } from '../src/server/storage/open.js'
+import { SqliteDb } from '../src/server/storage/sqlite.js'
 
 // The storage contract every repository relies on: a transaction commits whole or not at all, and
 // nothing outside it observes or interleaves with its statements, even when its callback awaits.
@@ -79,5 +83,30 @@ describe('SqliteDb transactions', () => {
     const error = await db.run("INSERT INTO steps (what) VALUES ('once')").catch((e: unknown) => e)
     expect(db.isUniqueViolation(error)).toBe(true)
     expect(db.isUniqueViolation(new Error('other'))).toBe(false)
+  })
+})
+
+describe('SqliteDb checkpoints', () => {
+  it('copies the WAL into the database file from its worker thread, not from a write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opencrunch-checkpoint-'))
+    const path = join(dir, 'wal.db')
+    const file = new SqliteDb({ path, checkpointEveryMs: 20 })
+    try {
+      await file.exec('CREATE TABLE blobs (data TEXT NOT NULL)')
+      const before = statSync(path).size
+      // About 2 MB: far below the 40 MB at which a write would checkpoint by itself.
+      for (let i = 0; i < 500; i++)
+        await file.run('INSERT INTO blobs VALUES (?)', ['x'.repeat(4000)])
+      let after = before
+      for (let waited = 0; waited < 3000 && after < before + 1_000_000; waited += 50) {
+        await sleep(50)
+        after = statSync(path).size
+      }
+      expect(after).toBeGreaterThan(before + 1_000_000)
+      expect(await file.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: 500 })
+    } finally {
+      await file.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

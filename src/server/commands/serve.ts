@@ -4,6 +4,7 @@ import { loadServerConfig, type ServerFlags } from '../config.js'
 import { ARTICLE_CHAT_ID } from '../fixtures/demo.js'
 import { ensureDemo } from '../fixtures/demo-key.js'
 import { listOrganizations } from '../features/organization/organization.repository.js'
+import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase } from '../storage/open.js'
 import { describeSummary, loadFixtureFile } from './fixture.js'
@@ -24,34 +25,16 @@ const SHUTDOWN_GRACE_MS = 10_000
  */
 export async function serve(options: ServeOptions, output: Output = terminal): Promise<void> {
   const config = loadServerConfig(options)
-  const db = openDatabase({ url: config.databaseUrl })
-  await migrate(db, (step) => output.out(`Applied migration ${step.version} (${step.name}).`))
-
-  if (options.fixture !== undefined) {
-    const existing = await listOrganizations(db)
-    if (existing.length === 0) {
-      const summary = await loadFixtureFile(db, options.fixture, output)
-      output.out(`Loaded ${describeSummary(summary)} from ${options.fixture}.`)
-    } else {
-      output.out(`Not loading ${options.fixture}: the database already holds organizations.`)
-    }
-  }
-
-  let demoKey: string | null = null
-  if (options.demo) {
-    const demo = await ensureDemo(db, config.databaseUrl, unixNow())
-    if (demo.kind === 'skipped') {
-      output.out(
-        `Not creating the demo: the database already holds ${demo.domains.join(', ')}. ` +
-          `Get a key with "opencrunch keys create --org ${demo.domains[0]}".`,
-      )
-    } else {
-      demoKey = demo.key
-      const what = { created: 'Created', reused: 'Using', renewed: 'Issued a new key for' }[
-        demo.kind
-      ]
-      output.out(`${what} the demo organization "demo" in ${db.location}.`)
-    }
+  const db = openDatabase({
+    url: config.databaseUrl,
+    onBackgroundError: (message) => output.err(`Background checkpoint failed: ${message}`),
+  })
+  let demoKey: string | null
+  try {
+    demoKey = await prepareData(db, options, config.databaseUrl, output)
+  } catch (error) {
+    await db.close()
+    throw error
   }
 
   const app = await buildApp({ db, rateLimit: config.rateLimit, logLevel: config.logLevel })
@@ -73,6 +56,48 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
         `-d '{"id": ${ARTICLE_CHAT_ID}, "read": true}'`,
     )
   }
+}
+
+/**
+ * Migrates the database, then loads `--fixture` and `--demo` data into it when it is empty.
+ * Returns the demo key to print, if any.
+ */
+async function prepareData(
+  db: Db,
+  options: ServeOptions,
+  databaseUrl: string,
+  output: Output,
+): Promise<string | null> {
+  await migrate(db, (step) => output.out(`Applied migration ${step.version} (${step.name}).`))
+
+  if (options.fixture !== undefined) {
+    const existing = await listOrganizations(db)
+    if (existing.length === 0) {
+      const summary = await loadFixtureFile(db, options.fixture, output)
+      output.out(`Loaded ${describeSummary(summary)} from ${options.fixture}.`)
+    } else {
+      output.out(`Not loading ${options.fixture}: the database already holds organizations.`)
+    }
+  }
+
+  let demoKey: string | null = null
+  if (options.demo) {
+    const demo = await ensureDemo(db, databaseUrl, unixNow())
+    if (demo.kind === 'skipped') {
+      output.out(
+        `Not creating the demo: the database already holds ${demo.domains.join(', ')}. ` +
+          `Get a key with "opencrunch keys create --org ${demo.domains[0]}".`,
+      )
+    } else {
+      demoKey = demo.key
+      const what = { created: 'Created', reused: 'Using', renewed: 'Issued a new key for' }[
+        demo.kind
+      ]
+      output.out(`${what} the demo organization "demo" in ${db.location}.`)
+    }
+  }
+
+  return demoKey
 }
 
 /**

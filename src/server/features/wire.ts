@@ -9,3 +9,12 @@ export function timestamp(seconds: number | null): string | null {
 export function flag(value: unknown): boolean {
   return value === 1 || value === true || value === '1'
 }
+
+/**
+ * JSON text of a wire value of type `T`, built where it is cheapest (in SQL, say) and sent as is.
+ * The brand keeps a chat's JSON from being sent where a customer's is expected.
+ */
+export type JsonText<T> = string & { readonly __wire: T }
+
+/** The Content-Type of every answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8'

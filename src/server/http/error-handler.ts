@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, Errors } from '../errors.js'
+import { JSON_TYPE } from '../features/wire.js'
 import { BODY_LIMIT_BYTES } from './body.js'
-
-const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * Renders every error in the HelpCrunch envelope: API errors as they are, Fastify's client errors
@@ -13,7 +12,9 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 export function renderErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error)
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (apiError.status >= 500) {
+      request.log.error({ err: error, reqId: request.id, url: request.url }, 'request failed')
+    }
     return reply.code(apiError.status).type(JSON_TYPE).send(apiError.body)
   })
   app.setNotFoundHandler(notFound)

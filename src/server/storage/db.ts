@@ -12,6 +12,8 @@ export type Row = Record<string, unknown>
 
 /** Queries and statements on one connection or one transaction. */
 export interface Queryable {
+  /** The engine's SQL differences, for statements built per engine (see per-dialect.ts). */
+  readonly dialect: Dialect
   /** Every row of a query. */
   all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>
   /** The first row of a query, or `undefined`. */
@@ -22,17 +24,35 @@ export interface Queryable {
   exec(sql: string): Promise<void>
 }
 
-/** What the data definition of a migration may differ in between engines. */
+/**
+ * SQL that builds JSON inside the database: a resource read on a hot path comes back as one
+ * finished JSON text instead of dozens of columns to turn into objects and serialize again.
+ * Every method returns an SQL expression.
+ */
+export interface JsonSql {
+  /** A JSON object of `[key, expression]` pairs, keys in the order given. SQL NULL is `null`. */
+  object(fields: ReadonlyArray<readonly [string, string]>): string
+  /** A JSON array (`[]` when empty) of the JSON `value` of each row of `from`, in `orderBy`. */
+  array(value: string, from: string, orderBy: string): string
+  /** The JSON value a scalar subquery returns, or `null` when it returns no row. */
+  embed(subquery: string): string
+  /** A JSON boolean from a 0/1 integer. */
+  boolean(expression: string): string
+  /** A JSON string of an integer (or `null`): the wire's timestamps. */
+  string(expression: string): string
+}
+
+/** What SQL may differ in between engines. */
 export interface Dialect {
   /** Column type of an auto-assigned integer primary key, with its constraint. */
   readonly autoId: string
   /** Column type of a 64-bit integer. */
   readonly bigint: string
+  readonly json: JsonSql
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */
 export interface Db extends Queryable {
-  readonly dialect: Dialect
   /** Human-readable description of where the data lives, for logs. */
   readonly location: string
   /**

@@ -5,6 +5,8 @@ import { SqliteDb } from './sqlite.js'
 export interface DatabaseOptions {
   /** A SQLite file path or `:memory:`. */
   readonly url: string
+  /** Where work the database does in the background (checkpoints) reports a failure. */
+  readonly onBackgroundError?: (message: string) => void
 }
 
 /** Raised for a database URL this build cannot open, with what to do instead. */
@@ -22,7 +24,10 @@ export class UnsupportedDatabaseError extends Error {
 export function openDatabase(options: DatabaseOptions): Db {
   const { url } = options
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new UnsupportedDatabaseError(url)
-  return new SqliteDb({ path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url })
+  return new SqliteDb({
+    path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url,
+    ...(options.onBackgroundError ? { onCheckpointError: options.onBackgroundError } : {}),
+  })
 }
 
 /** A URL with its password hidden, for messages and logs. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Db, Dialect, Queryable, Row, SqlValue } from './db.js'
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
 
 type Statement = Database.Statement<unknown[], unknown>
 
@@ -11,11 +12,34 @@ export interface SqliteOptions {
   readonly path: string
   /** `NORMAL` (default) survives a killed process; `FULL` also survives power loss, slower. */
   readonly synchronous?: 'NORMAL' | 'FULL'
+  /**
+   * Checkpoint the WAL from a worker thread every this many milliseconds (default 200), rather
+   * than inside the write that fills it; 0 leaves checkpoints to SQLite. File databases only.
+   */
+  readonly checkpointEveryMs?: number
+  /** Where a failed background checkpoint is reported. */
+  readonly onCheckpointError?: (message: string) => void
 }
+
+/**
+ * Pages of WAL after which a write checkpoints by itself even though the worker thread should
+ * have done it long before: a bound on the WAL should that thread ever stop (about 40 MB).
+ */
+const FALLBACK_CHECKPOINT_PAGES = 10_000
 
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
+  json: {
+    object: (fields) =>
+      `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,
+    // json() keeps each element JSON (not a string) through the subquery.
+    array: (value, from, orderBy) =>
+      `(SELECT json_group_array(json(v)) FROM (SELECT ${value} AS v ${from} ORDER BY ${orderBy}))`,
+    embed: (subquery) => `json((${subquery}))`,
+    boolean: (expression) => `json(CASE WHEN ${expression} THEN 'true' ELSE 'false' END)`,
+    string: (expression) => `CAST(${expression} AS TEXT)`,
+  },
 }
 
 /**
@@ -36,6 +60,7 @@ export class SqliteDb implements Db {
   /** Settled when the open transaction ends; `null` when none is open. */
   private open: Promise<void> | null = null
   private readonly inTransaction: Queryable
+  private readonly checkpointer: Checkpointer | null = null
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:'
@@ -46,7 +71,19 @@ export class SqliteDb implements Db {
     this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
     this.raw.pragma('foreign_keys = ON')
     this.raw.pragma('busy_timeout = 5000')
+    const every = options.checkpointEveryMs ?? 200
+    if (!memory && every > 0) {
+      this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
+      // Once the worker has checkpointed, the next write restarts the WAL at this size.
+      this.raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
+      this.checkpointer = startCheckpointer(
+        options.path,
+        every,
+        options.onCheckpointError ?? (() => {}),
+      )
+    }
     this.inTransaction = {
+      dialect: SQLITE_DIALECT,
       all: (sql, params) => Promise.resolve(this.allNow(sql, params)),
       get: (sql, params) => Promise.resolve(this.getNow(sql, params)),
       run: (sql, params) => Promise.resolve(this.runNow(sql, params)),
@@ -112,6 +149,7 @@ export class SqliteDb implements Db {
 
   async close(): Promise<void> {
     await this.queue
+    await this.checkpointer?.stop()
     if (this.raw.open) this.raw.close()
   }
 

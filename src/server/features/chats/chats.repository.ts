@@ -1,68 +1,14 @@
-import type { ChatSortField, ChatStatus, CreatedWith } from '../../../contract/index.js'
+import type { Chat, ChatSortField, ChatStatus, CreatedWith } from '../../../contract/index.js'
 import type { Order } from '../../http/paging.js'
 import type { Queryable } from '../../storage/db.js'
-import { placeholders } from '../../storage/sql.js'
+import { perDialect } from '../../storage/per-dialect.js'
 import { adjustCount } from '../scoped.repository.js'
+import type { JsonText } from '../wire.js'
+import { chatJson } from './chat-json.js'
 import type { ReadPositions } from './read-state.js'
 
-/** A chat with the short forms of its customer, assignee and department, as one query reads it. */
-export interface ChatRow {
-  id: number
-  closed_by: string | null
-  last_customer_message_at: number | null
-  status: ChatStatus
-  closed_at: number | null
-  rating: string | null
-  created_at: number
-  last_message_at: number | null
-  read_by_agent: number
-  read_by_customer: number
-  created_with: string | null
-  snoozed_until: number | null
-  last_message_text: string | null
-  last_message_id: number | null
-  application_id: number | null
-  last_communicated_agent_id: number | null
-  customer_id: number
-  customer_name: string | null
-  customer_email: string | null
-  customer_user_id: string | null
-  assignee_id: number | null
-  assignee_name: string | null
-  assignee_email: string | null
-  assignee_role: string | null
-  department_id: number | null
-  department_name: string | null
-}
-
-/** An agent who wrote in a chat, in the order they first wrote. */
-export interface ChatAgentRow {
-  chat_id: number
-  id: number
-  name: string
-  email: string
-  role: string
-}
-
-const SELECT_CHATS = `
-SELECT c.id, c.closed_by, c.last_customer_message_at, c.status, c.closed_at, c.rating,
-  c.created_at, c.last_message_at, c.read_by_agent, c.read_by_customer, c.created_with,
-  c.snoozed_until, c.last_message_text, c.last_message_id, c.application_id,
-  c.last_communicated_agent_id,
-  cu.id AS customer_id, cu.name AS customer_name, cu.email AS customer_email,
-  cu.user_id AS customer_user_id,
-  a.id AS assignee_id, a.name AS assignee_name, a.email AS assignee_email, a.role AS assignee_role,
-  d.id AS department_id, d.name AS department_name
-FROM chats c
-JOIN customers cu ON cu.id = c.customer_id
-LEFT JOIN agents a ON a.id = c.assignee_id
-LEFT JOIN departments d ON d.id = c.department_id`
-
-const FIND_CHAT = `${SELECT_CHATS} WHERE c.id = ? AND c.organization_id = ?`
-
-export function findChat(db: Queryable, organizationId: number, chatId: number) {
-  return db.get<ChatRow>(FIND_CHAT, [chatId, organizationId])
-}
+/** A chat's JSON exactly as the API answers it. */
+export type ChatJson = JsonText<Chat>
 
 const SORT_COLUMNS: Record<ChatSortField, string> = {
   createdAt: 'c.created_at',
@@ -71,38 +17,57 @@ const SORT_COLUMNS: Record<ChatSortField, string> = {
   closedAt: 'c.closed_at',
 }
 
-/** One SQL text per sort field and order, built once; unset times sort last either way. */
-const LIST_CHATS = new Map(
-  Object.entries(SORT_COLUMNS).flatMap(([field, column]) =>
-    (['asc', 'desc'] as const).map((order) => [
-      `${field} ${order}`,
-      `${SELECT_CHATS} WHERE c.organization_id = ?
-       ORDER BY ${column} ${order.toUpperCase()} NULLS LAST, c.id ${order.toUpperCase()}
-       LIMIT ? OFFSET ?`,
-    ]),
-  ),
-)
+const statements = perDialect((dialect) => {
+  const chat = chatJson(dialect, 'c')
+  return {
+    find: `SELECT ${chat} AS chat FROM chats c WHERE c.id = ? AND c.organization_id = ?`,
+    /** One text per sort field and order; unset times sort last either way. */
+    list: new Map(
+      Object.entries(SORT_COLUMNS).flatMap(([field, column]) =>
+        (['asc', 'desc'] as const).map((order) => {
+          const direction = order.toUpperCase()
+          return [
+            `${field} ${order}`,
+            `SELECT ${chat} AS chat FROM chats c WHERE c.organization_id = ?
+             ORDER BY ${column} ${direction} NULLS LAST, c.id ${direction} LIMIT ? OFFSET ?`,
+          ] as const
+        }),
+      ),
+    ),
+  }
+})
 
-export function listChats(
+/** One chat of the organization as its wire JSON, or `undefined`. */
+export async function findChatJson(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+): Promise<ChatJson | undefined> {
+  const row = await db.get<{ chat: ChatJson }>(statements(db.dialect).find, [
+    chatId,
+    organizationId,
+  ])
+  return row?.chat
+}
+
+/** A page of the organization's chats as wire JSON, in the order asked for. */
+export async function listChatJson(
   db: Queryable,
   organizationId: number,
   sort: { field: ChatSortField; order: Order },
   limit: number,
   offset: number,
-) {
-  const sql = LIST_CHATS.get(`${sort.field} ${sort.order}`)!
-  return db.all<ChatRow>(sql, [organizationId, limit, offset])
+): Promise<ChatJson[]> {
+  const sql = statements(db.dialect).list.get(`${sort.field} ${sort.order}`)!
+  const rows = await db.all<{ chat: ChatJson }>(sql, [organizationId, limit, offset])
+  return rows.map((row) => row.chat)
 }
 
-/** The agents who wrote in each of `chatIds`, first writer first. */
-export function listChatAgents(db: Queryable, chatIds: readonly number[]) {
-  if (chatIds.length === 0) return Promise.resolve([])
-  return db.all<ChatAgentRow>(
-    `SELECT ca.chat_id, a.id, a.name, a.email, a.role
-     FROM chat_agents ca JOIN agents a ON a.id = ca.agent_id
-     WHERE ca.chat_id IN (${placeholders(chatIds.length)})
-     ORDER BY ca.chat_id, ca.first_message_id`,
-    chatIds,
+/** What the fixture loader needs of a chat after replaying its messages. */
+export function findChatState(db: Queryable, organizationId: number, chatId: number) {
+  return db.get<{ status: ChatStatus; last_message_at: number | null }>(
+    'SELECT status, last_message_at FROM chats WHERE id = ? AND organization_id = ?',
+    [chatId, organizationId],
   )
 }
 

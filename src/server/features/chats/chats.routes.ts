@@ -12,6 +12,7 @@ import {
 import { nowSeconds, type AppDeps } from '../../deps.js'
 import { Errors } from '../../errors.js'
 import { page, sortBy, toId } from '../../http/paging.js'
+import { sendJson } from '../../http/send-json.js'
 import { createChat, listChatPage, loadChat, markChatRead } from './chats.service.js'
 import type { Side } from './read-state.js'
 
@@ -28,26 +29,32 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     app.get(
       '/chats',
       { schema: { querystring: ListChatsQuery, response: { 200: ChatList } } },
-      async (request) => {
+      async (request, reply) => {
         const sort = sortBy(request.query, 'chats', CHAT_SORT_FIELDS, {
           field: 'createdAt',
           order: 'desc',
         })
-        return listChatPage(db, request.principal.organizationId, sort, page(request.query))
+        const body = await listChatPage(
+          db,
+          request.principal.organizationId,
+          sort,
+          page(request.query),
+        )
+        return sendJson(reply, body)
       },
     )
 
     app.get(
       '/chats/:chatId',
       { schema: { params: ChatParams, response: { 200: Chat } } },
-      async (request) => {
+      async (request, reply) => {
         const chat = await loadChat(
           db,
           request.principal.organizationId,
           toId(request.params.chatId),
         )
         if (!chat) throw Errors.notFound('Chat')
-        return chat
+        return sendJson(reply, chat)
       },
     )
 
@@ -67,7 +74,7 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
           },
           nowSeconds(deps),
         )
-        return reply.code(201).send(chat)
+        return sendJson(reply.code(201), chat)
       },
     )
 
@@ -75,7 +82,7 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
       app.put(
         path,
         { schema: { body: ReadChatBody, response: { 200: ChatAsRead } } },
-        async (request) => {
+        async (request, reply) => {
           const { id, read } = request.body
           const chat = await markChatRead(
             db,
@@ -85,7 +92,7 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
             read,
           )
           if (!chat) throw Errors.chatForIdNotFound(id)
-          return chat
+          return sendJson(reply, chat)
         },
       )
     }

@@ -1,56 +1,45 @@
-import type { Chat, ChatList, ChatSortField } from '../../../contract/index.js'
+import type { ChatSortField } from '../../../contract/index.js'
 import { Errors } from '../../errors.js'
 import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable } from '../../storage/db.js'
 import { countInOrganization, existsInOrganization } from '../scoped.repository.js'
-import { presentChat, presentChats } from './chats.presenter.js'
-import { findChat, insertChat, listChatAgents, listChats } from './chats.repository.js'
-import { setReadState, type Side } from './read-state.js'
+import { findChatJson, insertChat, listChatJson, type ChatJson } from './chats.repository.js'
+import { markReadReturningChat, type Side } from './read-state.js'
 
-/** One chat of the organization as HelpCrunch shows it, or `null`. */
-export async function loadChat(
+/** One chat of the organization as its wire JSON, or `undefined`. */
+export function loadChat(
   db: Queryable,
   organizationId: number,
   chatId: number,
-): Promise<Chat | null> {
-  const row = await findChat(db, organizationId, chatId)
-  if (!row) return null
-  return presentChats([row], await listChatAgents(db, [row.id]))[0]!
+): Promise<ChatJson | undefined> {
+  return findChatJson(db, organizationId, chatId)
 }
 
-/** A page of the organization's chats and their total. */
+/** A page of the organization's chats and their total, as the wire JSON of the whole answer. */
 export async function listChatPage(
   db: Queryable,
   organizationId: number,
   sort: Sort<ChatSortField>,
   page: Page,
-): Promise<ChatList> {
-  const rows = await listChats(db, organizationId, sort, page.limit, page.offset)
-  const agents = await listChatAgents(
-    db,
-    rows.map((row) => row.id),
-  )
-  return {
-    data: presentChats(rows, agents),
-    meta: { total: await countInOrganization(db, 'chats', organizationId) },
-  }
+): Promise<string> {
+  const chats = await listChatJson(db, organizationId, sort, page.limit, page.offset)
+  const total = await countInOrganization(db, 'chats', organizationId)
+  return `{"data":[${chats.join(',')}],"meta":{"total":${total}}}`
 }
 
 /**
- * Marks one side of a chat read or unread and returns the chat as stored after the change, both in
- * one transaction, so the answer shows this change and no later one. `null` if there is no chat.
+ * Marks one side of a chat read or unread and returns the chat as stored after the change, in
+ * one statement, so the answer shows this change and no later one. `undefined` if there is no
+ * such chat.
  */
 export function markChatRead(
-  db: Db,
+  db: Queryable,
   organizationId: number,
   chatId: number,
   side: Side,
   read: boolean,
-): Promise<Chat | null> {
-  return db.transaction(async (tx) => {
-    if (!(await setReadState(tx, organizationId, chatId, side, read))) return null
-    return loadChat(tx, organizationId, chatId)
-  })
+): Promise<ChatJson | undefined> {
+  return markReadReturningChat(db, organizationId, chatId, side, read)
 }
 
 export interface CreateChatInput {
@@ -69,7 +58,7 @@ export function createChat(
   organizationId: number,
   input: CreateChatInput,
   now: number,
-): Promise<Chat> {
+): Promise<ChatJson> {
   return db.transaction(async (tx) => {
     const references = [
       ['customers', input.customerId, 'Customer'],
@@ -92,7 +81,6 @@ export function createChat(
       createdWith: 'public_api',
       createdAt: now,
     })
-    const row = await findChat(tx, organizationId, id)
-    return presentChat(row!, [])
+    return (await findChatJson(tx, organizationId, id))!
   })
 }

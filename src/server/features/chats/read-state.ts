@@ -1,4 +1,7 @@
 import type { Queryable } from '../../storage/db.js'
+import { perDialect } from '../../storage/per-dialect.js'
+import { chatJson } from './chat-json.js'
+import type { ChatJson } from './chats.repository.js'
 
 /**
  * The read-state rules (decisions section 4), as single statements, so each change of a flag and
@@ -31,6 +34,35 @@ const MARK_READ: Record<Side, Record<'true' | 'false', string>> = {
            WHERE id = ? AND organization_id = ?`,
     false: 'UPDATE chats SET read_by_customer = 0 WHERE id = ? AND organization_id = ?',
   },
+}
+
+const RETURNING_CHAT = perDialect((dialect) => {
+  const chat = chatJson(dialect, 'chats', 'read-article')
+  const returning = (sql: string) => `${sql} RETURNING ${chat} AS chat`
+  return {
+    agent: { true: returning(MARK_READ.agent.true), false: returning(MARK_READ.agent.false) },
+    customer: {
+      true: returning(MARK_READ.customer.true),
+      false: returning(MARK_READ.customer.false),
+    },
+  }
+})
+
+/**
+ * Marks one side of a chat read or unread and answers the chat as stored by that very statement,
+ * in the read article's field order: one atomic statement, nothing else can come in between.
+ * `undefined` when the organization has no such chat.
+ */
+export async function markReadReturningChat(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  side: Side,
+  read: boolean,
+): Promise<ChatJson | undefined> {
+  const sql = RETURNING_CHAT(db.dialect)[side][read ? 'true' : 'false']
+  const row = await db.get<{ chat: ChatJson }>(sql, [chatId, organizationId])
+  return row?.chat
 }
 
 /** Marks one side of a chat read or unread; false when the organization has no such chat. */

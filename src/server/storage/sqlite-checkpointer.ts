@@ -1,0 +1,70 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+
+/**
+ * WAL checkpoints off the request path. SQLite's automatic checkpoint runs inside whichever write
+ * crosses the threshold: it copies up to a thousand pages into the database file and syncs it,
+ * stalling that request and every one queued behind it on the event loop. This worker thread has
+ * its own connection and checkpoints every `intervalMs` instead (PASSIVE: it never blocks a
+ * writer), so requests only ever append to the WAL.
+ */
+
+// Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+const db = new Database(workerData.path)
+db.pragma('busy_timeout = 1000')
+const checkpoint = () => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message || error) })
+  }
+}
+const timer = setInterval(checkpoint, workerData.intervalMs)
+parentPort.on('message', () => {
+  clearInterval(timer)
+  checkpoint()
+  db.close()
+  parentPort.close()
+})
+`
+
+const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+
+export interface Checkpointer {
+  /** Checkpoints once more, closes the worker's connection and ends the thread. */
+  stop(): Promise<void>
+}
+
+/** Starts the checkpoint thread for the database file at `path`. */
+export function startCheckpointer(
+  path: string,
+  intervalMs: number,
+  onError: (message: string) => void,
+): Checkpointer {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { path, intervalMs, driver },
+  })
+  worker.on('message', (message: { error?: string }) => {
+    if (message.error) onError(message.error)
+  })
+  worker.on('error', (error) => onError(error.message))
+  // After the listeners: adding a message listener would hold the process open again.
+  worker.unref()
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+  let stopping: Promise<void> | undefined
+  return {
+    stop() {
+      if (!stopping) {
+        // Keep the process alive until the thread has finished its last checkpoint.
+        worker.ref()
+        worker.postMessage('stop')
+        stopping = exited
+      }
+      return stopping
+    },
+  }
+}
