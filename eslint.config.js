@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/'] },
+  { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/', '.scratch/', 'bench/.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

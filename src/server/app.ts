@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { LogLevel } from './config.js'
 import { nowSeconds, type AppDeps } from './deps.js'
 import { agentsRoutes } from './features/agents/agents.routes.js'
@@ -41,10 +41,21 @@ export interface AppOptions {
   readonly snoozeCheckMs?: number
 }
 
-/** A request id: the caller's `X-Request-Id` when it is a sane token, else a fresh UUID. */
-function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
-  const given = request.headers['x-request-id']
-  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID()
+/**
+ * Request ids: the caller's `X-Request-Id` when it is a sane token, else this process's random
+ * prefix and a counter, unique across restarts and processes without a UUID per request.
+ */
+function requestIds(): (request: {
+  headers: Record<string, string | string[] | undefined>
+}) => string {
+  const prefix = randomUUID().slice(0, 8)
+  let counter = 0
+  return (request) => {
+    const given = request.headers['x-request-id']
+    if (typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given)) return given
+    counter += 1
+    return `${prefix}-${counter.toString(36)}`
+  }
 }
 
 /**
@@ -56,12 +67,17 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const level = options.logLevel ?? 'info'
+  const logRequests = level === 'debug' || level === 'trace'
   const app = Fastify({
     logger: { level },
     logController: new LogController({
       disableRequestLogging: level !== 'debug' && level !== 'trace',
     }),
-    genReqId: requestId,
+    genReqId: requestIds(),
+    // No child logger per request unless requests are logged: otherwise nothing logs per request
+    // but a failure, whose log line names the request id itself; a child costs a JSON
+    // serialization on every request.
+    ...(logRequests ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger }),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     return503OnClosing: true,
