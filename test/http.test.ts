@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   ACME_KEY,
@@ -8,6 +9,7 @@ import {
   T0_SECONDS,
   twoTenantFixture,
 } from './helpers/fixtures.js'
+import { KEY_CACHE_MS, storeApiKey } from '../src/server/features/api-keys/api-keys.service.js'
 import { startServer, type TestResponse, type TestServer } from './helpers/server.js'
 import { UNAUTHORIZED_TEXT } from './helpers/wire.js'
 
@@ -68,6 +70,27 @@ describe('authentication', () => {
     expect(revoked.status).toBe(401)
     expect(revoked.text).toBe(UNAUTHORIZED_TEXT)
     expect((await withAuthorization(`Bearer ${ACME_KEY}`)).status).toBe(200)
+  })
+
+  it('stops accepting a key revoked after use within the key cache time', async () => {
+    expect((await withAuthorization(`Bearer ${ACME_SECOND_KEY}`)).status).toBe(200)
+    const hash = createHash('sha256').update(ACME_SECOND_KEY).digest('hex')
+    await server.db.run('UPDATE api_keys SET revoked_at = 1 WHERE key_hash = ?', [hash])
+    const started = Date.now()
+    let status = 200
+    while (status !== 401 && Date.now() - started < 3 * KEY_CACHE_MS) {
+      status = (await withAuthorization(`Bearer ${ACME_SECOND_KEY}`)).status
+      if (status !== 401) await sleep(50)
+    }
+    expect(status).toBe(401)
+    expect(Date.now() - started).toBeLessThan(KEY_CACHE_MS + 500)
+  })
+
+  it('accepts a key created after a failed attempt with it, at once', async () => {
+    const key = 'created-later-key-1'
+    expect((await withAuthorization(`Bearer ${key}`)).status).toBe(401)
+    await storeApiKey(server.db, 1, key, T0_SECONDS)
+    expect((await withAuthorization(`Bearer ${key}`)).status).toBe(200)
   })
 
   it.each([

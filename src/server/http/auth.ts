@@ -1,6 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Errors } from '../errors.js'
-import { authenticate, parseBearer, type Principal } from '../features/api-keys/api-keys.service.js'
+import {
+  cachedAuthenticator,
+  parseBearer,
+  type Principal,
+} from '../features/api-keys/api-keys.service.js'
 import type { Queryable } from '../storage/db.js'
 import type { RateLimiter } from './rate-limit.js'
 
@@ -17,9 +21,10 @@ declare module 'fastify' {
  * failed attempts are also counted per client address, so guessing keys runs into a 429.
  */
 export function authenticateRequests(db: Queryable, limiter: RateLimiter) {
+  const authenticate = cachedAuthenticator(db)
   return async function authenticateRequest(request: FastifyRequest, reply: FastifyReply) {
     const key = parseBearer(request.headers.authorization)
-    const principal = key === null ? null : await authenticate(db, key)
+    const principal = key === null ? null : await authenticate(key)
     if (principal === null) {
       await limiter.consume(`ip:${request.ip}`, reply, false)
       throw Errors.unauthorized()

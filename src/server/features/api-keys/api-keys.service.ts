@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Queryable } from '../../storage/db.js'
 import { findActiveKeyByHash, insertApiKey } from './api-keys.repository.js'
 
@@ -53,13 +53,45 @@ export function parseBearer(header: string | undefined): string | null {
 }
 
 /**
- * The principal of an active key, or `null`. The stored digest is compared in constant time;
- * the lookup itself is by digest, so nothing about the key leaks through timing.
+ * The principal of an active key, or `null`. A key is never compared with a stored secret: it is
+ * hashed and its digest looked up, so the time a lookup takes depends on the digest only, which
+ * tells an attacker nothing about any key (the property a constant-time comparison protects).
  */
 export async function authenticate(db: Queryable, key: string): Promise<Principal | null> {
-  const digest = hashApiKey(key)
+  return principalOf(db, hashApiKey(key))
+}
+
+async function principalOf(db: Queryable, digest: string): Promise<Principal | null> {
   const row = await findActiveKeyByHash(db, digest)
-  if (!row) return null
-  const same = timingSafeEqual(Buffer.from(digest, 'hex'), Buffer.from(row.key_hash, 'hex'))
-  return same ? { organizationId: row.organization_id, keyId: row.id } : null
+  return row ? { organizationId: row.organization_id, keyId: row.id } : null
+}
+
+/** How long a checked key is trusted without asking the database again. */
+export const KEY_CACHE_MS = 1000
+
+/** Keys remembered at most; more, and the cache starts over (it only ever holds valid keys). */
+const KEY_CACHE_SIZE = 10_000
+
+/**
+ * `authenticate`, remembering each valid key's principal for `ttlMs` (by its digest, never the key
+ * itself), so a busy client costs one hash per request and not a query. A key revoked from another
+ * process (`opencrunch keys revoke`) stops working within `ttlMs`. Unknown keys are never cached.
+ */
+export function cachedAuthenticator(db: Queryable, ttlMs = KEY_CACHE_MS) {
+  const cache = new Map<string, { principal: Principal; until: number }>()
+  return async function authenticateCached(key: string): Promise<Principal | null> {
+    const digest = hashApiKey(key)
+    // A monotonic clock: expiry must not follow the wall clock (or a test's fixed one).
+    const now = performance.now()
+    const hit = cache.get(digest)
+    if (hit !== undefined && hit.until > now) return hit.principal
+    const principal = await principalOf(db, digest)
+    if (principal === null) {
+      cache.delete(digest)
+      return null
+    }
+    if (cache.size >= KEY_CACHE_SIZE) cache.clear()
+    cache.set(digest, { principal, until: now + ttlMs })
+    return principal
+  }
 }
