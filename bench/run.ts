@@ -11,10 +11,11 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { placement } from './lib/cpus.js'
 import { dataset, type Dataset } from './lib/datasets.js'
-import { peakRss, startListening, stop, type Started } from './lib/processes.js'
+import { cpuSeconds, peakRss, startListening, stop, type Started } from './lib/processes.js'
 import { machine, printReport, type Row } from './lib/report.js'
-import { failures, runWrk, wrkVersion, type LoadResult } from './lib/wrk.js'
+import { failures, runWrk, wrkVersion } from './lib/wrk.js'
 
 const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
 const BASELINE = fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))
@@ -37,11 +38,19 @@ const seconds = Number(flags.seconds)
 const warmup = Number(flags.warmup)
 const connections = Number(flags.connections)
 const messagesPerChat = Number(flags['messages-per-chat'])
+const cores = placement()
 
+/** Warms `target` up, then measures it; also how much CPU it spent on each request. */
 async function load(target: Started, script: string, args: readonly string[], label: string) {
   process.stderr.write(`  ${label}: ${warmup} s warm-up, ${seconds} s measured\n`)
-  if (warmup > 0) await runWrk({ url: target.url, script, args, seconds: warmup, connections })
-  return runWrk({ url: target.url, script, args, seconds, connections })
+  const options = { place: cores.load, url: target.url, script, args, connections }
+  if (warmup > 0) await runWrk({ ...options, seconds: warmup })
+  const before = cpuSeconds(target.proc.pid!)
+  const result = await runWrk({ ...options, seconds })
+  const after = cpuSeconds(target.proc.pid!)
+  const cpuUs =
+    before === null || after === null ? null : ((after - before) * 1e6) / result.requests
+  return { result, cpuUs }
 }
 
 function loadArgs(data: Dataset): string[] {
@@ -49,18 +58,21 @@ function loadArgs(data: Dataset): string[] {
 }
 
 async function serve(data: Dataset): Promise<Started> {
-  return startListening([
-    BIN,
-    'serve',
-    '--database',
-    data.database,
-    '--port',
-    '0',
-    '--rate-limit',
-    '0',
-    '--log-level',
-    'warn',
-  ])
+  return startListening(
+    [
+      BIN,
+      'serve',
+      '--database',
+      data.database,
+      '--port',
+      '0',
+      '--rate-limit',
+      '0',
+      '--log-level',
+      'warn',
+    ],
+    cores.server,
+  )
 }
 
 /** A chat exactly as the server answers it, for the baseline to answer. */
@@ -74,11 +86,11 @@ async function realChat(data: Dataset): Promise<void> {
 }
 
 async function baseline(data: Dataset, label: string): Promise<Row> {
-  const server = await startListening([BASELINE, CHAT_FILE])
-  const result = await load(server, 'mark-read.lua', loadArgs(data), label)
+  const server = await startListening([BASELINE, CHAT_FILE], cores.server)
+  const { result, cpuUs } = await load(server, 'mark-read.lua', loadArgs(data), label)
   const rss = peakRss(server.proc.pid!)
   await stop(server)
-  return { name: label, kind: 'baseline', chats: 0, result, rss }
+  return { name: label, kind: 'baseline', chats: 0, result, rss, cpuUs }
 }
 
 async function main(): Promise<number> {
@@ -108,23 +120,18 @@ async function main(): Promise<number> {
     const server = await serve(data)
     const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
     const markReadRss = peakRss(server.proc.pid!)
-    const mixed: LoadResult = await load(server, 'mixed.lua', loadArgs(data), 'mixed')
+    const mixed = await load(server, 'mixed.lua', loadArgs(data), 'mixed')
     const mixedRss = peakRss(server.proc.pid!)
     const code = await stop(server)
     if (code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${server.output}`)
-    rows.push({
-      name: 'mark-read',
-      kind: 'mark-read',
-      chats: size,
-      result: markRead,
-      rss: markReadRss,
-    })
-    rows.push({ name: 'mixed', kind: 'mixed', chats: size, result: mixed, rss: mixedRss })
+    rows.push({ name: 'mark-read', kind: 'mark-read', chats: size, ...markRead, rss: markReadRss })
+    rows.push({ name: 'mixed', kind: 'mixed', chats: size, ...mixed, rss: mixedRss })
   }
   rows.push(await baseline(first, 'baseline node:http (after)'))
 
   const verdict = printReport(rows, {
     machine: machine(wrk),
+    placement: cores.description,
     seconds,
     warmup,
     connections,

@@ -12,8 +12,13 @@ export interface Started {
  * Starts `node ...args` and resolves once it prints `listening on http://host:port`, with that
  * base URL. Rejects if it exits first or takes over `timeoutMs`.
  */
-export function startListening(args: readonly string[], timeoutMs = 60_000): Promise<Started> {
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+export function startListening(
+  args: readonly string[],
+  place: (command: string, args: readonly string[]) => [string, string[]] = (c, a) => [c, [...a]],
+  timeoutMs = 60_000,
+): Promise<Started> {
+  const [command, argv] = place(process.execPath, args)
+  const proc = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs)
@@ -45,6 +50,20 @@ export function stop(started: Started): Promise<number | null> {
     started.proc.kill('SIGTERM')
   })
 }
+
+/** CPU time (user and system) a process has used so far, in seconds (Linux). */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+  } catch {
+    return null
+  }
+}
+
+/** Linux reports CPU time in clock ticks of 1/100 s on every common platform. */
+const TICKS_PER_SECOND = 100
 
 /** The highest resident set size a process has had so far, in bytes (Linux: VmHWM). */
 export function peakRss(pid: number): number | null {

@@ -9,10 +9,13 @@ export interface Row {
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
   readonly rss: number | null
+  /** Server CPU time per request, in microseconds. */
+  readonly cpuUs: number | null
 }
 
 export interface Context {
   readonly machine: string
+  readonly placement: string
   readonly seconds: number
   readonly warmup: number
   readonly connections: number
@@ -60,6 +63,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       count(rps),
       ms(row.result.latencyUs.p50),
       ms(row.result.latencyUs.p99),
+      row.cpuUs === null ? 'n/a' : row.cpuUs.toFixed(1),
       mb(row.rss),
       String(failures(row.result)),
       ratio(rps / baseline),
@@ -71,11 +75,23 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   out.write(
     `Load: wrk, 1 thread, ${context.connections} connections, ${context.seconds} s per run after ` +
       `${context.warmup} s of warm-up; ${context.messagesPerChat} messages per chat; ` +
-      `server: opencrunch serve --rate-limit 0 (production settings otherwise)\n\n`,
+      `server: opencrunch serve --rate-limit 0 (production settings otherwise); ` +
+      `${context.placement}\n\n`,
   )
   out.write(
     table(
-      ['run', 'chats', 'req/s', 'p50', 'p99', 'peak RSS', 'errors', 'x baseline', 'x smallest'],
+      [
+        'run',
+        'chats',
+        'req/s',
+        'p50',
+        'p99',
+        'CPU us/req',
+        'peak RSS',
+        'errors',
+        'x baseline',
+        'x smallest',
+      ],
       lines,
     ) + '\n\n',
   )

@@ -31,6 +31,8 @@ export function wrkVersion(): string | null {
 }
 
 export interface LoadOptions {
+  /** How to launch wrk: as is, or on a given core. */
+  readonly place?: (command: string, args: readonly string[]) => [string, string[]]
   readonly url: string
   readonly script: string
   readonly args: readonly string[]
@@ -54,7 +56,8 @@ export function runWrk(options: LoadOptions): Promise<LoadResult> {
     ...options.args,
   ]
   return new Promise((resolve, reject) => {
-    const proc = spawn('wrk', argv, {
+    const [command, args] = (options.place ?? ((c, a) => [c, [...a]]))('wrk', argv)
+    const proc = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, OPENCRUNCH_WRK_REPORT: REPORT },
     })
