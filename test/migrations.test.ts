@@ -171,3 +171,33 @@ describe('migration 2: organization counts', () => {
     ])
   })
 })
+
+describe('migration 4: chat read states', () => {
+  it('moves each chat’s read flags, positions and newest message id to its own row', async () => {
+    const db = openFile()
+    await migrate(db, () => {}, MIGRATIONS.slice(0, 3))
+    await db.exec(`
+      INSERT INTO organizations (id, domain, created_at) VALUES (1, 'a', 0);
+      INSERT INTO customers (id, organization_id, created_at, updated_at) VALUES (1, 1, 0, 0);
+      INSERT INTO chats (id, organization_id, customer_id, status, created_at, updated_at,
+        last_message_id, read_by_agent, read_by_customer, agent_read_message_id,
+        customer_read_message_id)
+      VALUES (7, 1, 1, 'opened', 0, 0, 42, 0, 1, 40, 42);
+    `)
+    await migrate(db)
+    expect(await db.all('SELECT * FROM chat_read_states')).toEqual([
+      {
+        chat_id: 7,
+        organization_id: 1,
+        last_message_id: 42,
+        read_by_agent: 0,
+        read_by_customer: 1,
+        agent_read_message_id: 40,
+        customer_read_message_id: 42,
+      },
+    ])
+    const columns = (await db.all<{ name: string }>('PRAGMA table_info(chats)')).map((c) => c.name)
+    expect(columns).not.toContain('read_by_agent')
+    expect(columns).not.toContain('last_message_id')
+  })
+})

@@ -56,7 +56,10 @@ describe('a snooze that ends', () => {
     clock = T0 + (HOUR + 1) * 1000
     await sleep(200)
     // Read straight from the database: no request has touched the chat since.
-    const row = await server.db.get('SELECT read_by_agent, snoozed_until FROM chats WHERE id = 1')
+    const row = await server.db.get(
+      `SELECT r.read_by_agent, c.snoozed_until
+       FROM chats c JOIN chat_read_states r ON r.chat_id = c.id WHERE c.id = 1`,
+    )
     expect(row).toEqual({ read_by_agent: 0, snoozed_until: null })
     expect(await chat1(server)).toMatchObject({ readByAgent: false, snoozedUntil: null })
   })

@@ -49,6 +49,8 @@ export async function dataset(
     ])
     writeFileSync(keyFile, key)
   }
+  // A dataset seeded by an older build: bring it up to this schema once, not on every copy.
+  await runNode([BIN, 'migrate', '--database', seeded])
   const working = `${DATA}run.db`
   for (const suffix of ['', '-wal', '-shm']) rmSync(working + suffix, { force: true })
   copyFileSync(seeded, working)

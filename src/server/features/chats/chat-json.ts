@@ -18,8 +18,8 @@ const agent = (json: JsonSql, alias: string) =>
     ['role', `${alias}.role`],
   ])
 
-/** Each wire field as an SQL expression over the chat row `t`. */
-function fields(json: JsonSql, t: string): Record<ChatKey, string> {
+/** Each wire field as an SQL expression over the chat row `t` and its read-state row `r`. */
+function fields(json: JsonSql, t: string, r: string): Record<ChatKey, string> {
   return {
     id: `${t}.id`,
     closedBy: `${t}.closed_by`,
@@ -29,12 +29,12 @@ function fields(json: JsonSql, t: string): Record<ChatKey, string> {
     rating: `${t}.rating`,
     createdAt: json.string(`${t}.created_at`),
     lastMessageAt: json.string(`${t}.last_message_at`),
-    readByAgent: json.boolean(`${t}.read_by_agent`),
-    readByCustomer: json.boolean(`${t}.read_by_customer`),
+    readByAgent: json.boolean(`${r}.read_by_agent`),
+    readByCustomer: json.boolean(`${r}.read_by_customer`),
     createdWith: `${t}.created_with`,
     snoozedUntil: json.string(`${t}.snoozed_until`),
     lastMessageText: `${t}.last_message_text`,
-    lastMessageId: `${t}.last_message_id`,
+    lastMessageId: `${r}.last_message_id`,
     applicationId: `${t}.application_id`,
     lastCommunicatedAgentId: `${t}.last_communicated_agent_id`,
     agents: json.array(
@@ -65,9 +65,17 @@ export type ChatOrder = 'model' | 'read-article'
 
 const MODEL_ORDER = Object.keys(Chat.properties) as ChatKey[]
 
-/** The SQL expression of a chat row `alias` as its wire JSON, fields in the given order. */
-export function chatJson(dialect: Dialect, alias: string, order: ChatOrder = 'model'): string {
-  const expressions = fields(dialect.json, alias)
+/**
+ * The SQL expression of a chat as its wire JSON, fields in the given order, over the chat row
+ * `chat` and its read-state row `readState` (both aliases of the query).
+ */
+export function chatJson(
+  dialect: Dialect,
+  chat: string,
+  readState: string,
+  order: ChatOrder = 'model',
+): string {
+  const expressions = fields(dialect.json, chat, readState)
   const keys = order === 'model' ? MODEL_ORDER : READ_ARTICLE_ORDER
   return dialect.json.object(keys.map((key) => [key, expressions[key]]))
 }

@@ -17,10 +17,13 @@ const SORT_COLUMNS: Record<ChatSortField, string> = {
   closedAt: 'c.closed_at',
 }
 
+/** A chat with its read state, as every read of a whole chat joins them. */
+const CHATS = 'FROM chats c JOIN chat_read_states r ON r.chat_id = c.id'
+
 const statements = perDialect((dialect) => {
-  const chat = chatJson(dialect, 'c')
+  const chat = chatJson(dialect, 'c', 'r')
   return {
-    find: `SELECT ${chat} AS chat FROM chats c WHERE c.id = ? AND c.organization_id = ?`,
+    find: `SELECT ${chat} AS chat ${CHATS} WHERE c.id = ? AND c.organization_id = ?`,
     /** One text per sort field and order; unset times sort last either way. */
     list: new Map(
       Object.entries(SORT_COLUMNS).flatMap(([field, column]) =>
@@ -28,7 +31,7 @@ const statements = perDialect((dialect) => {
           const direction = order.toUpperCase()
           return [
             `${field} ${order}`,
-            `SELECT ${chat} AS chat FROM chats c WHERE c.organization_id = ?
+            `SELECT ${chat} AS chat ${CHATS} WHERE c.organization_id = ?
              ORDER BY ${column} ${direction} NULLS LAST, c.id ${direction} LIMIT ? OFFSET ?`,
           ] as const
         }),
@@ -83,7 +86,10 @@ export interface NewChat {
   createdAt: number
 }
 
-/** Inserts a chat with no messages (read on both sides, nothing to read) and counts it. */
+/**
+ * Inserts a chat with no messages, and its read state (read on both sides: nothing to read), and
+ * counts it.
+ */
 export async function insertChat(db: Queryable, chat: NewChat): Promise<number> {
   await adjustCount(db, 'chats', chat.organizationId, 1)
   const row = await db.get<{ id: number }>(
@@ -103,6 +109,10 @@ export async function insertChat(db: Queryable, chat: NewChat): Promise<number> 
       chat.createdAt,
     ],
   )
+  await db.run('INSERT INTO chat_read_states (chat_id, organization_id) VALUES (?, ?)', [
+    row!.id,
+    chat.organizationId,
+  ])
   return row!.id
 }
 
@@ -121,8 +131,8 @@ export async function lockChat(
 }
 
 const FIND_READ_POSITIONS = `
-SELECT agent_read_message_id, customer_read_message_id FROM chats
-WHERE id = ? AND organization_id = ?`
+SELECT agent_read_message_id, customer_read_message_id FROM chat_read_states
+WHERE chat_id = ? AND organization_id = ?`
 
 /** A chat's read position per side, or `undefined` when the organization has no such chat. */
 export function findReadPositions(db: Queryable, organizationId: number, chatId: number) {

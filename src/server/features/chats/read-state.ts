@@ -15,29 +15,36 @@ import type { ChatJson } from './chats.repository.js'
  * - a private note or tech message: both flags as they are; an agent side that was read stays
  *   read, its position moving over the note.
  *
- * The message rules are applied by `recordMessage` (message-effects.ts), in the same statement
- * that updates the chat's other derived fields.
+ * Flags, positions and the id of the newest message share one narrow row per chat
+ * (`chat_read_states`), so each rule is one statement on one row. The message rules are applied
+ * by `recordMessage` (message-effects.ts) in the transaction that inserts the message.
  *
  * Invariant: a side's flag is true only if no message addressed to it lies past its position.
  */
 
 export type Side = 'agent' | 'customer'
 
+const WHERE_CHAT = 'WHERE chat_id = ? AND organization_id = ?'
+
+/** Read state lives in `chat_read_states`, one narrow row per chat (migration 4). */
 const MARK_READ: Record<Side, Record<'true' | 'false', string>> = {
   agent: {
-    true: `UPDATE chats SET read_by_agent = 1, agent_read_message_id = last_message_id
-           WHERE id = ? AND organization_id = ?`,
-    false: 'UPDATE chats SET read_by_agent = 0 WHERE id = ? AND organization_id = ?',
+    true: `UPDATE chat_read_states SET read_by_agent = 1, agent_read_message_id = last_message_id
+           ${WHERE_CHAT}`,
+    false: `UPDATE chat_read_states SET read_by_agent = 0 ${WHERE_CHAT}`,
   },
   customer: {
-    true: `UPDATE chats SET read_by_customer = 1, customer_read_message_id = last_message_id
-           WHERE id = ? AND organization_id = ?`,
-    false: 'UPDATE chats SET read_by_customer = 0 WHERE id = ? AND organization_id = ?',
+    true: `UPDATE chat_read_states SET read_by_customer = 1,
+             customer_read_message_id = last_message_id
+           ${WHERE_CHAT}`,
+    false: `UPDATE chat_read_states SET read_by_customer = 0 ${WHERE_CHAT}`,
   },
 }
 
 const RETURNING_CHAT = perDialect((dialect) => {
-  const chat = chatJson(dialect, 'chats', 'read-article')
+  // The updated read-state row, with its chat: a subquery that sees the new flags.
+  const chat = `(SELECT ${chatJson(dialect, 'c', 'chat_read_states', 'read-article')}
+    FROM chats c WHERE c.id = chat_read_states.chat_id)`
   const returning = (sql: string) => `${sql} RETURNING ${chat} AS chat`
   return {
     agent: { true: returning(MARK_READ.agent.true), false: returning(MARK_READ.agent.false) },

@@ -1,16 +1,25 @@
-import type { Queryable } from '../../storage/db.js'
+import type { Db } from '../../storage/db.js'
 
-const END_DUE_SNOOZES = `
-UPDATE chats SET read_by_agent = 0, snoozed_until = NULL
-WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?`
+const DUE = 'snoozed_until IS NOT NULL AND snoozed_until <= ?'
+
+const MARK_DUE_UNREAD = `
+UPDATE chat_read_states SET read_by_agent = 0
+WHERE chat_id IN (SELECT id FROM chats WHERE ${DUE})`
+
+const END_DUE = `UPDATE chats SET snoozed_until = NULL WHERE ${DUE}`
 
 /**
  * Ends every snooze due at `now` (UNIX seconds): as HelpCrunch documents, the chat becomes unread
- * for the agent side (its read position stays where it was) and is no longer snoozed. One
- * statement for all chats of all organizations; returns how many it woke.
+ * for the agent side (its read position stays where it was) and is no longer snoozed. Two
+ * statements for all chats of all organizations, in one transaction; returns how many it woke.
  */
-export function endDueSnoozes(db: Queryable, now: number): Promise<number> {
-  return db.run(END_DUE_SNOOZES, [now])
+export async function endDueSnoozes(db: Db, now: number): Promise<number> {
+  // Most seconds nothing is due: one indexed look, and no write lock taken.
+  if ((await db.get(`SELECT id FROM chats WHERE ${DUE} LIMIT 1`, [now])) === undefined) return 0
+  return db.transaction(async (tx) => {
+    await tx.run(MARK_DUE_UNREAD, [now])
+    return tx.run(END_DUE, [now])
+  })
 }
 
 export interface SnoozeClock {
@@ -23,7 +32,7 @@ export interface SnoozeClock {
  * tried again on the next tick.
  */
 export async function startSnoozeClock(
-  db: Queryable,
+  db: Db,
   nowSeconds: () => number,
   intervalMs: number,
   onError: (error: unknown) => void,

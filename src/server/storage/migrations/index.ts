@@ -2,6 +2,7 @@ import type { Dialect } from '../db.js'
 import { initialSchema } from './001-initial-schema.js'
 import { organizationCounts } from './002-organization-counts.js'
 import { snoozeIndex } from './003-snooze-index.js'
+import { chatReadStates } from './004-chat-read-states.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initialSchema },
   { version: 2, name: 'organization counts', sql: organizationCounts },
   { version: 3, name: 'snooze index', sql: snoozeIndex },
+  { version: 4, name: 'chat read states', sql: chatReadStates },
 ]
