@@ -47,6 +47,8 @@ export interface TestServerOptions {
   readonly database?: string
   /** How often due snoozes are ended; the server's default (1 s) unless given. */
   readonly snoozeCheckMs?: number
+  /** Wraps the database the server uses (to watch the statements it runs, say). */
+  readonly wrapDb?: (db: Db) => Db
 }
 
 /**
@@ -59,7 +61,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
   const now = options.now ?? Date.now
   if (options.fixture) await loadFixture(db, options.fixture, Math.floor(now() / 1000))
   const app = await buildApp({
-    db,
+    db: options.wrapDb ? options.wrapDb(db) : db,
     rateLimit: options.rateLimit ?? 0,
     ...(options.rateLimitWindowMs === undefined
       ? {}

@@ -3,6 +3,7 @@ import { initialSchema } from './001-initial-schema.js'
 import { organizationCounts } from './002-organization-counts.js'
 import { snoozeIndex } from './003-snooze-index.js'
 import { chatReadStates } from './004-chat-read-states.js'
+import { listsInOrder } from './005-lists-in-order.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'organization counts', sql: organizationCounts },
   { version: 3, name: 'snooze index', sql: snoozeIndex },
   { version: 4, name: 'chat read states', sql: chatReadStates },
+  { version: 5, name: 'lists in order', sql: listsInOrder },
 ]
