@@ -118,6 +118,30 @@ describe('serve', SLOW, () => {
     expect(orgs.stdout.trim().split('\n')).toHaveLength(2)
   })
 
+  it('keeps every acknowledged mark-read when the process is killed right after answering', async () => {
+    const fixture = cli.path('world.json')
+    writeFileSync(fixture, JSON.stringify(CLI_WORLD))
+    const file = cli.path('durable.db')
+    const key = 'acme-test-key-1'
+    const first = await serve(['--fixture', fixture, '--port', '0', '--database', file])
+    // The customer writes last, so the agent side starts unread.
+    await send(first.url, 'POST', '/v1/messages', {
+      key,
+      body: { chat: 5208, text: 'still there?', type: 'message' },
+    })
+    const marked = await send(first.url, 'PUT', '/v1/chats/readByAgent', {
+      key,
+      body: { id: 5208, read: true },
+    })
+    expect(marked.body.readByAgent).toBe(true)
+    first.child.proc.kill('SIGKILL')
+    await first.child.exit
+
+    const second = await serve(['--port', '0', '--database', file])
+    const chat = await send(second.url, 'GET', '/v1/chats/5208', { key })
+    expect(chat.body).toMatchObject({ readByAgent: true, lastMessageText: 'still there?' })
+  })
+
   it('stops cleanly on a SIGTERM sent as soon as it says it is listening', async () => {
     // "listening on" tells a supervisor the server is up, so a SIGTERM sent right after it
     // must already take the clean path. Repeated, because a missing handler loses a race.
