@@ -4,10 +4,12 @@
  */
 export * from './agents.js'
 export * from './applications.js'
+export * from './chat-search.js'
 export * from './chats.js'
 export * from './common.js'
 export * from './customers.js'
 export * from './departments.js'
 export * from './enums.js'
+export * from './events.js'
 export * from './messages.js'
 export * from './organization.js'

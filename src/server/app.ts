@@ -5,10 +5,12 @@ import type { LogLevel } from './config.js'
 import { nowSeconds, type AppDeps } from './deps.js'
 import { agentsRoutes } from './features/agents/agents.routes.js'
 import { applicationsRoutes } from './features/applications/applications.routes.js'
+import { chatSearchRoutes } from './features/chats/chat-search.routes.js'
 import { chatsRoutes } from './features/chats/chats.routes.js'
 import { startSnoozeClock, type SnoozeClock } from './features/chats/snooze.js'
 import { customersRoutes } from './features/customers/customers.routes.js'
 import { departmentsRoutes } from './features/departments/departments.routes.js'
+import { eventsRoutes } from './features/events/events.routes.js'
 import { messagesRoutes } from './features/messages/messages.routes.js'
 import { organizationRoutes } from './features/organization/organization.routes.js'
 import { authenticateRequests } from './http/auth.js'
@@ -121,8 +123,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       v1.setNotFoundHandler(notFound)
       for (const routes of [
         chatsRoutes,
+        chatSearchRoutes,
         messagesRoutes,
         customersRoutes,
+        eventsRoutes,
         agentsRoutes,
         departmentsRoutes,
         applicationsRoutes,

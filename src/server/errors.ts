@@ -30,8 +30,19 @@ export type FieldMessage =
   | `This value is too short. It should have ${number} characters or more.`
   | `This collection should contain ${number} elements or ${'less' | 'more'}.`
 
+/**
+ * Refusals of a well-formed request the state of a chat forbids, each a 400 with this message as
+ * its one `invalid_request` entry. "Chat must me closed to rate" keeps HelpCrunch's own typo.
+ */
+export type RefusalMessage =
+  | 'Chat must me closed to rate'
+  | 'Chat is already rated'
+  | 'Chat must have at least one agent message to rate'
+  | 'An empty chat cannot be given a status'
+
 /** Entities whose absence is a 404 `not_found` "<Entity> not found". */
-export type Entity = 'Chat' | 'Customer' | 'Agent' | 'Department' | 'Application' | 'Route'
+export type Entity =
+  'Chat' | 'Customer' | 'Agent' | 'Department' | 'Application' | 'Event' | 'Route'
 
 export interface ErrorEntry {
   readonly code: string
@@ -98,6 +109,10 @@ export const Errors = {
       INVALID_REQUEST,
       ...problems.map((p) => ({ code: p.field, message: p.message })),
     ]),
+
+  /** 400: a request the chat's state forbids (rating an open chat, say). */
+  refused: (message: RefusalMessage): ApiError =>
+    new ApiError(400, [{ code: 'invalid_request', message }]),
 
   /** 400: a customer `userId` that another customer of the organization already has. */
   duplicateUserId: (): ApiError =>

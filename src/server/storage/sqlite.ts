@@ -27,6 +27,9 @@ export interface SqliteOptions {
  */
 const FALLBACK_CHECKPOINT_PAGES = 10_000
 
+/** Prepared statements kept; the fixed ones number a few dozen, searches add their own. */
+const STATEMENT_CACHE_SIZE = 1000
+
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
@@ -162,6 +165,8 @@ export class SqliteDb implements Db {
     let statement = this.statements.get(sql)
     if (!statement) {
       statement = this.raw.prepare(sql)
+      // Searches build their SQL from their filters: keep the cache from growing without end.
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear()
       this.statements.set(sql, statement)
     }
     return statement

@@ -1,0 +1,2 @@
+/** `POST /v1/chats/search` */
+export {}

@@ -1,0 +1,2 @@
+/** Customer activity events (`POST /v1/events`). */
+export {}
