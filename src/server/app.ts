@@ -8,6 +8,7 @@ import { applicationsRoutes } from './features/applications/applications.routes.
 import { chatSearchRoutes } from './features/chats/chat-search.routes.js'
 import { chatsRoutes } from './features/chats/chats.routes.js'
 import { startSnoozeClock, type SnoozeClock } from './features/chats/snooze.js'
+import { customerSearchRoutes } from './features/customer-search/customer-search.routes.js'
 import { customersRoutes } from './features/customers/customers.routes.js'
 import { departmentsRoutes } from './features/departments/departments.routes.js'
 import { eventsRoutes } from './features/events/events.routes.js'
@@ -125,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         chatsRoutes,
         chatSearchRoutes,
         messagesRoutes,
+        customerSearchRoutes,
         customersRoutes,
         eventsRoutes,
         agentsRoutes,

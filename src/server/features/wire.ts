@@ -18,3 +18,8 @@ export type JsonText<T> = string & { readonly __wire: T }
 
 /** The Content-Type of every answer. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** `{"data":[...],"meta":{"total":N}}` around items already JSON: chats, agents, departments. */
+export function metaListJson(items: readonly string[], total: number): string {
+  return `{"data":[${items.join(',')}],"meta":{"total":${total}}}`
+}

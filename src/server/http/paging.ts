@@ -17,6 +17,17 @@ export function page(query: { limit?: number | undefined; offset?: number | unde
   }
 }
 
+/** `limit` and `offset` of a search body, where each may also come as a numeric string. */
+export function pageOf(body: {
+  limit?: number | string | undefined
+  offset?: number | string | undefined
+}): Page {
+  return page({
+    limit: body.limit === undefined ? undefined : Number(body.limit),
+    offset: body.offset === undefined ? undefined : Number(body.offset),
+  })
+}
+
 export type Order = 'asc' | 'desc'
 
 export interface Sort<F extends string> {

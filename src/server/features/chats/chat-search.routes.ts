@@ -1,7 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { CHAT_SORT_FIELDS, ChatList, SearchBody } from '../../../contract/index.js'
 import type { AppDeps } from '../../deps.js'
+import { pageOf, sortBy } from '../../http/paging.js'
+import { sendJson } from '../../http/send-json.js'
+import { countInOrganization } from '../scoped.repository.js'
+import { metaListJson } from '../wire.js'
+import { searchChats } from './chat-search.js'
 
-/** `POST /v1/chats/search` */
-export function chatSearchRoutes(_deps: AppDeps): FastifyPluginAsyncTypebox {
-  return async function chatSearch() {}
+/** `POST /v1/chats/search`: answered like `GET /v1/chats`, `{data, meta: {total}}`. */
+export function chatSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox {
+  return async function chatSearch(app) {
+    app.post(
+      '/chats/search',
+      { schema: { body: SearchBody, response: { 200: ChatList } } },
+      async (request, reply) => {
+        const { body } = request
+        const { organizationId } = request.principal
+        const sort = sortBy(body, 'chats', CHAT_SORT_FIELDS, { field: 'createdAt', order: 'desc' })
+        const { limit, offset } = pageOf(body)
+        const found = await searchChats(db, organizationId, body, sort, limit, offset)
+        const total = found.total ?? (await countInOrganization(db, 'chats', organizationId))
+        return sendJson(reply, metaListJson(found.chats, total))
+      },
+    )
+  }
 }

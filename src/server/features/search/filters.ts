@@ -1,0 +1,227 @@
+import { parseChatStatus, RATINGS, type SearchFilter } from '../../../contract/index.js'
+import { Errors, type FieldMessage, type FieldProblem } from '../../errors.js'
+import type { SqlValue } from '../../storage/db.js'
+
+/**
+ * The filter language of HelpCrunch's search endpoints, compiled to SQL: each resource declares
+ * its fields (their type and SQL), and a search's filters become one parameterized condition.
+ * Field names and operators only ever select from those declarations; values are always bound.
+ */
+
+export const OPERATORS = ['=', '!=', '>', '<', '>=', '<=', '~', '!~'] as const
+export type Operator = (typeof OPERATORS)[number]
+
+/** How a field's values are typed, and so which operators apply. */
+export type FieldType =
+  | 'id' // an integer id (integer or numeric string)
+  | 'timestamp' // UNIX seconds (integer or numeric string)
+  | 'string'
+  | 'boolean' // a JSON boolean
+  | 'status' // a chat status in any documented spelling, or a code 1-7
+  | 'rating'
+  | 'tags' // `[{name}]`: matches when every one is there
+  | 'absent' // documented, but opencrunch keeps no such data: matches as an empty string
+
+const OPERATORS_OF: Record<FieldType, readonly Operator[]> = {
+  id: ['=', '!=', '>', '<', '>=', '<='],
+  timestamp: ['=', '!=', '>', '<', '>=', '<='],
+  string: ['=', '!=', '~', '!~'],
+  boolean: ['=', '!='],
+  status: ['=', '!='],
+  rating: ['=', '!='],
+  tags: ['='],
+  absent: ['=', '!=', '~', '!~'],
+}
+
+/** A searchable field of a resource. */
+export interface FieldSpec {
+  readonly type: FieldType
+  /** The SQL expression of the field (for `tags`: of the customer id whose tags they are). */
+  readonly sql: string
+  /** Whether the field can be unset: `= null` and `!= null` then ask for it. */
+  readonly nullable?: boolean
+  /** A join the field needs, by name (the resource's query knows what each means). */
+  readonly join?: string
+  /** The operators it takes, when fewer than its type's. */
+  readonly operators?: readonly Operator[]
+  /** Builds the condition itself, for fields that are not a plain column (an agent who wrote). */
+  readonly condition?: (operator: Operator, value: SqlValue) => string
+}
+
+/** A search's filters as SQL: a condition with its parameters, and the joins it needs. */
+export interface CompiledFilters {
+  readonly where: string
+  readonly params: SqlValue[]
+  readonly joins: ReadonlySet<string>
+}
+
+const NOT_A_CHOICE: FieldMessage = 'The value you selected is not a valid choice.'
+
+const VALUE_TYPE: Record<FieldType, string> = {
+  id: 'int',
+  timestamp: 'int',
+  string: 'string',
+  boolean: 'bool',
+  status: 'string',
+  rating: 'string',
+  tags: 'array',
+  absent: 'string',
+}
+
+/**
+ * Compiles a search's filters against a resource's fields: names with or without the resource's
+ * prefix, `comparison` `AND` (default) or `OR` in any case. Every problem (an unknown field, an
+ * operator the field's type does not take, a value of the wrong type) becomes a 400 naming the
+ * filter's index, all at once.
+ */
+export function compileFilters(
+  filters: readonly SearchFilter[],
+  comparison: string | undefined,
+  prefix: string,
+  fields: Readonly<Record<string, FieldSpec>>,
+): CompiledFilters {
+  const problems: FieldProblem[] = []
+  const conditions: string[] = []
+  const params: SqlValue[] = []
+  const joins = new Set<string>()
+  const joiner = (comparison ?? 'AND').toUpperCase()
+  if (joiner !== 'AND' && joiner !== 'OR') {
+    problems.push({ field: 'comparison', message: NOT_A_CHOICE })
+  }
+  filters.forEach((filter, index) => {
+    const at = `filter[${index}]`
+    const name = filter.field.startsWith(`${prefix}.`)
+      ? filter.field.slice(prefix.length + 1)
+      : filter.field
+    const spec = Object.hasOwn(fields, name) ? fields[name] : undefined
+    if (!spec) {
+      problems.push({ field: `${at}.field`, message: NOT_A_CHOICE })
+      return
+    }
+    const operator = OPERATORS.find((candidate) => candidate === filter.operator)
+    if (!operator || !(spec.operators ?? OPERATORS_OF[spec.type]).includes(operator)) {
+      problems.push({ field: `${at}.operator`, message: NOT_A_CHOICE })
+      return
+    }
+    const value = typedValue(spec, operator, filter.value)
+    if ('problem' in value) {
+      problems.push({ field: `${at}.value`, message: value.problem })
+      return
+    }
+    if (spec.join) joins.add(spec.join)
+    conditions.push(condition(spec, operator, value.values, params))
+  })
+  if (problems.length > 0) throw Errors.validation(problems)
+  return {
+    where: conditions.length === 0 ? '' : `(${conditions.join(` ${joiner} `)})`,
+    params,
+    joins,
+  }
+}
+
+type Typed = { values: SqlValue[] } | { problem: FieldMessage }
+
+const wrongType = (type: FieldType): Typed => ({
+  problem: `This value should be of type ${VALUE_TYPE[type]}.`,
+})
+
+/** A filter's value as the field's type wants it, or what is wrong with it. */
+function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed {
+  if (value === null) {
+    return spec.nullable && (operator === '=' || operator === '!=')
+      ? { values: [null] }
+      : { problem: 'This value should not be blank.' }
+  }
+  switch (spec.type) {
+    case 'id':
+    case 'timestamp': {
+      const number =
+        typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value
+      return Number.isSafeInteger(number) && (number as number) >= 0
+        ? { values: [number as number] }
+        : wrongType(spec.type)
+    }
+    case 'string':
+    case 'absent':
+      return typeof value === 'string' ? { values: [value] } : wrongType(spec.type)
+    case 'boolean':
+      return typeof value === 'boolean' ? { values: [value ? 1 : 0] } : wrongType(spec.type)
+    case 'status': {
+      if (typeof value !== 'string' && typeof value !== 'number') return wrongType(spec.type)
+      const status = parseChatStatus(value)
+      return status ? { values: [status] } : { problem: NOT_A_CHOICE }
+    }
+    case 'rating':
+      if (typeof value !== 'string') return wrongType(spec.type)
+      return (RATINGS as readonly string[]).includes(value)
+        ? { values: [value] }
+        : { problem: NOT_A_CHOICE }
+    case 'tags': {
+      const names = Array.isArray(value) ? value.map(tagName) : null
+      if (!names || names.length === 0 || names.some((name) => name === null)) {
+        return wrongType(spec.type)
+      }
+      return { values: names }
+    }
+  }
+}
+
+/** A tag as `{name}` (the documented form) or a bare name. */
+function tagName(tag: unknown): string | null {
+  if (typeof tag === 'string' && tag !== '') return tag
+  if (tag !== null && typeof tag === 'object' && 'name' in tag) {
+    const name = (tag).name
+    if (typeof name === 'string' && name !== '') return name
+  }
+  return null
+}
+
+/** `%text%` for LIKE, the wildcards in `text` matched as themselves. */
+function contains(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+function condition(
+  spec: FieldSpec,
+  operator: Operator,
+  values: SqlValue[],
+  params: SqlValue[],
+): string {
+  const { sql } = spec
+  const [value] = values as [SqlValue]
+  if (spec.condition) {
+    params.push(value)
+    return spec.condition(operator, value)
+  }
+  switch (spec.type) {
+    case 'tags':
+      params.push(...values)
+      return values
+        .map(
+          () =>
+            `EXISTS (SELECT 1 FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id
+              WHERE ct.customer_id = ${sql} AND t.name = ?)`,
+        )
+        .join(' AND ')
+    case 'absent':
+      return operator === '=' || operator === '~' ? '1 = 0' : '1 = 1'
+    case 'boolean':
+      // A literal, not a parameter: the partial indexes of unread chats match it.
+      return `${sql} ${operator} ${Number(value)}`
+    default:
+      break
+  }
+  if (value === null) return operator === '=' ? `${sql} IS NULL` : `${sql} IS NOT NULL`
+  params.push(operator === '~' || operator === '!~' ? contains(String(value)) : value)
+  switch (operator) {
+    case '~':
+      return `lower(${sql}) LIKE ? ESCAPE '\\'`
+    case '!~':
+      return `(${sql} IS NULL OR lower(${sql}) NOT LIKE ? ESCAPE '\\')`
+    case '!=':
+      // An unset value differs from every value.
+      return `(${sql} != ? OR ${sql} IS NULL)`
+    default:
+      return `${sql} ${operator} ?`
+  }
+}
