@@ -170,7 +170,7 @@ function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed 
 function tagName(tag: unknown): string | null {
   if (typeof tag === 'string' && tag !== '') return tag
   if (tag !== null && typeof tag === 'object' && 'name' in tag) {
-    const name = (tag).name
+    const name = tag.name
     if (typeof name === 'string' && name !== '') return name
   }
   return null
