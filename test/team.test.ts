@@ -204,3 +204,47 @@ describe('GET /v1/organization', () => {
     })
   })
 })
+
+describe('GET /v1/agents/{id}/unsubscribe', () => {
+  const subscribed = async (id: number) =>
+    (await server.db.get<{ n: number }>(
+      'SELECT newsletter_subscribed AS n FROM agents WHERE id = ?',
+      [id],
+    ))!.n
+
+  it('answers a missing or unknown key with 401 and unsubscribes nobody', async () => {
+    for (const key of [null, 'not-a-key']) {
+      expect((await get('/v1/agents/1/unsubscribe', key)).body).toEqual(UNAUTHORIZED)
+    }
+    expect(await subscribed(1)).toBe(1)
+  })
+
+  it('answers an id that is not a number with a 400', async () => {
+    const res = await get('/v1/agents/sarah/unsubscribe')
+    expect(res.status).toBe(400)
+    expect(res.body.errors).toEqual([
+      INVALID,
+      { code: 'agentId', message: 'This value should be of type numeric.' },
+    ])
+  })
+
+  it("answers an unknown agent, or another organization's, with 404 Agent not found", async () => {
+    for (const id of [999, 3]) {
+      const res = await get(`/v1/agents/${id}/unsubscribe`)
+      expect(res.status).toBe(404)
+      expect(res.body.errors).toEqual([INVALID, { code: 'not_found', message: 'Agent not found' }])
+    }
+    expect(await subscribed(3)).toBe(1)
+  })
+
+  it('unsubscribes the agent from newsletters and answers "Ok", again and again', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await get('/v1/agents/2/unsubscribe')
+      expect(res.status).toBe(200)
+      expect(res.text).toBe('"Ok"')
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    }
+    expect(await subscribed(2)).toBe(0)
+    expect(await subscribed(1)).toBe(1)
+  })
+})

@@ -23,3 +23,9 @@ export const JSON_TYPE = 'application/json; charset=utf-8'
 export function metaListJson(items: readonly string[], total: number): string {
   return `{"data":[${items.join(',')}],"meta":{"total":${total}}}`
 }
+
+/**
+ * HelpCrunch answers "Ok" in the body of a few actions (deleting a customer, unsubscribing an
+ * agent): sent as the JSON string `"Ok"`, so every client that parses JSON still can.
+ */
+export const OK_JSON = '"Ok"'

@@ -31,3 +31,16 @@ export async function insertAgent(db: Queryable, agent: NewAgent): Promise<numbe
   )
   return row!.id
 }
+
+/** Turns HelpCrunch's newsletters off for an agent; false if the organization has no such agent. */
+export async function unsubscribeAgent(
+  db: Queryable,
+  organizationId: number,
+  agentId: number,
+): Promise<boolean> {
+  const changed = await db.run(
+    'UPDATE agents SET newsletter_subscribed = 0 WHERE id = ? AND organization_id = ?',
+    [agentId, organizationId],
+  )
+  return changed === 1
+}
