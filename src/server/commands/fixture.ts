@@ -50,6 +50,7 @@ export function registerFixtureCommands(program: Command): void {
     .action(async (file: string, options: { database?: string }) => {
       await withDatabase(options.database, terminal, async (db) => {
         const summary = await loadFixtureFile(db, file, terminal)
+        await db.optimize()
         terminal.out(`Loaded ${describeSummary(summary)} from ${file}.`)
       })
     })

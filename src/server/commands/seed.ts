@@ -71,6 +71,7 @@ export function registerSeedCommand(program: Command): void {
             )
           },
         })
+        await db.optimize()
         const seconds = (performance.now() - started) / 1000
         terminal.out(
           `Seeded "${flags.org}": ${summary.customers} customers, ${summary.chats} chats, ` +

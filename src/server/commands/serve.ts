@@ -97,6 +97,7 @@ async function prepareData(
     }
   }
 
+  await db.optimize()
   return demoKey
 }
 

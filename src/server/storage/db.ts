@@ -64,5 +64,10 @@ export interface Db extends Queryable {
   isUniqueViolation(error: unknown): boolean
   /** Checks that the database answers; throws if not. */
   ping(): Promise<void>
+  /**
+   * Refreshes the query planner's statistics where they are missing or stale, within a bound of
+   * work. Without them a search may walk a whole index instead of a small one.
+   */
+  optimize(): Promise<void>
   close(): Promise<void>
 }

@@ -146,6 +146,12 @@ export class SqliteDb implements Db {
     )
   }
 
+  async optimize(): Promise<void> {
+    // Sampled statistics (analysis_limit) keep this to milliseconds on a million chats;
+    // 0x10002 also analyzes tables that have never been analyzed.
+    await this.exec('PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002')
+  }
+
   async ping(): Promise<void> {
     await this.get('SELECT 1 AS ok')
   }
