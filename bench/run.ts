@@ -6,7 +6,8 @@
  * wrk over loopback: authenticated mark-read on random chats, then a mixed inbox load. In the same
  * run it drives a bare node:http server that parses the same body and answers a chat of the same
  * size: every figure is printed as a ratio to that baseline, so it means something on a noisy
- * machine. Exits 1 if any request failed (and, with --strict, if a target is missed).
+ * machine. A third run searches chats the way an inbox does. Exits 1 if any request failed (and,
+ * with --strict, if a target is missed).
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -122,10 +123,13 @@ async function main(): Promise<number> {
     const markReadRss = peakRss(server.proc.pid!)
     const mixed = await load(server, 'mixed.lua', loadArgs(data), 'mixed')
     const mixedRss = peakRss(server.proc.pid!)
+    const search = await load(server, 'search.lua', loadArgs(data), 'search')
+    const searchRss = peakRss(server.proc.pid!)
     const code = await stop(server)
     if (code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${server.output}`)
     rows.push({ name: 'mark-read', kind: 'mark-read', chats: size, ...markRead, rss: markReadRss })
     rows.push({ name: 'mixed', kind: 'mixed', chats: size, ...mixed, rss: mixedRss })
+    rows.push({ name: 'search', kind: 'search', chats: size, ...search, rss: searchRss })
   }
   rows.push(await baseline(first, 'baseline node:http (after)'))
 

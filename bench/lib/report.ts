@@ -4,7 +4,7 @@ import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
 /** One measured run. */
 export interface Row {
   readonly name: string
-  readonly kind: 'baseline' | 'mark-read' | 'mixed'
+  readonly kind: 'baseline' | 'mark-read' | 'mixed' | 'search'
   readonly chats: number
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
