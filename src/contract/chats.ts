@@ -5,15 +5,17 @@ import {
   IdParam,
   MetaList,
   Nullable,
+  NullableIdInput,
   NullableTimestamp,
   OptionalIdInput,
   PageQuery,
   SortQuery,
   Timestamp,
+  TimestampInput,
 } from './common.js'
 import { CustomerRef } from './customers.js'
 import { DepartmentRef } from './departments.js'
-import { CHAT_STATUSES, StringEnum } from './enums.js'
+import { CHAT_STATUSES, RATINGS, SETTABLE_STATUS_PATTERN, StringEnum } from './enums.js'
 
 const chatProperties = {
   id: Type.Integer(),
@@ -96,6 +98,42 @@ export const CreateChatBody = Type.Object({
   department: OptionalIdInput,
 })
 export type CreateChatBody = Static<typeof CreateChatBody>
+
+/** `PUT /v1/chats/snooze`: `snoozedUntil` must be sent; `null` unsnoozes. */
+export const SnoozeChatBody = Type.Object({
+  id: IdInput,
+  snoozedUntil: Type.Union([TimestampInput, Type.Null()], {
+    'x-expected': 'numeric',
+    description: 'UNIX seconds, as an integer or a numeric string; null unsnoozes',
+  }),
+})
+export type SnoozeChatBody = Static<typeof SnoozeChatBody>
+
+/**
+ * `PUT /v1/chats/status`: any documented spelling of a status in any case (`on hold`, `on-hold`,
+ * `open`, ...) or its code 1-6, as a number or a string. `empty` (code 7) is not settable. Read
+ * the value with `parseSettableChatStatus`. Any other value is "not a valid choice".
+ */
+export const ChatStatusBody = Type.Object({
+  id: IdInput,
+  status: Type.Union(
+    [Type.String({ pattern: SETTABLE_STATUS_PATTERN }), Type.Integer({ minimum: 1, maximum: 6 })],
+    { description: 'new, opened, pending, on hold, no communication or closed; or a code 1-6' },
+  ),
+})
+export type ChatStatusBody = Static<typeof ChatStatusBody>
+
+/** `PUT /v1/chats/assignee`: `assignee` must be sent; `null` unassigns. */
+export const ChatAssigneeBody = Type.Object({ id: IdInput, assignee: NullableIdInput })
+export type ChatAssigneeBody = Static<typeof ChatAssigneeBody>
+
+/** `PUT /v1/chats/department`: `department` must be sent; `null` clears it. */
+export const ChatDepartmentBody = Type.Object({ id: IdInput, department: NullableIdInput })
+export type ChatDepartmentBody = Static<typeof ChatDepartmentBody>
+
+/** `PUT /v1/chats/rate` */
+export const RateChatBody = Type.Object({ id: IdInput, rating: StringEnum(RATINGS) })
+export type RateChatBody = Static<typeof RateChatBody>
 
 /** `GET /v1/chats/{chatId}` */
 export const ChatParams = Type.Object({ chatId: IdParam })

@@ -35,13 +35,14 @@ export const IdInput = Type.Union(
   { 'x-expected': 'numeric', description: 'Integer id, or the same id as a numeric string' },
 )
 
+/** A reference to another entity that must be sent: an id, or `null` for none. */
+export const NullableIdInput = Type.Union([IdInput, Type.Null()], {
+  'x-expected': 'numeric',
+  description: 'Id, or null for none',
+})
+
 /** An optional reference to another entity: an id, or `null` (or nothing) for none. */
-export const OptionalIdInput = Type.Optional(
-  Type.Union([IdInput, Type.Null()], {
-    'x-expected': 'numeric',
-    description: 'Id, or null for none',
-  }),
-)
+export const OptionalIdInput = Type.Optional(NullableIdInput)
 
 /** A timestamp sent by a client: UNIX seconds as an integer or a numeric string. */
 export const TimestampInput = Type.Union(

@@ -75,3 +75,32 @@ const STATUS_SPELLINGS: ReadonlyMap<string, ChatStatus> = new Map(
 export function parseChatStatus(input: string | number): ChatStatus | undefined {
   return STATUS_SPELLINGS.get(String(input).trim().toLowerCase())
 }
+
+/** A status a client may set: every status but `empty`, which only a chat without messages has. */
+export type SettableChatStatus = Exclude<ChatStatus, 'empty'>
+
+/** A status a client may set, as `parseChatStatus` reads it; `undefined` for `empty` or unknown. */
+export function parseSettableChatStatus(input: string | number): SettableChatStatus | undefined {
+  const status = parseChatStatus(input)
+  return status === 'empty' ? undefined : status
+}
+
+/** `text` as a pattern matching it in any case: `on hold` -> `[oO][nN] [hH][oO][lL][dD]`. */
+function anyCase(text: string): string {
+  return [...text]
+    .map((c) =>
+      /[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('')
+}
+
+/**
+ * A JSON-schema pattern matching exactly the strings `parseChatStatus` turns into a settable
+ * status: each spelling (or code) of every status but `empty`, in any case, with white space
+ * around it. It lets a request schema refuse any other string at the edge, with the other bad
+ * fields of the same request.
+ */
+export const SETTABLE_STATUS_PATTERN = `^\\s*(?:${[...STATUS_SPELLINGS]
+  .filter(([, status]) => status !== 'empty')
+  .map(([spelling]) => anyCase(spelling))
+  .join('|')})\\s*$`

@@ -66,10 +66,13 @@ export async function listChatJson(
   return rows.map((row) => row.chat)
 }
 
-/** What the fixture loader needs of a chat after replaying its messages. */
+/**
+ * A chat's status, rating and last message time (what the fixture loader needs after replaying
+ * its messages, and what rating checks), or `undefined` when the organization has no such chat.
+ */
 export function findChatState(db: Queryable, organizationId: number, chatId: number) {
-  return db.get<{ status: ChatStatus; last_message_at: number | null }>(
-    'SELECT status, last_message_at FROM chats WHERE id = ? AND organization_id = ?',
+  return db.get<{ status: ChatStatus; rating: string | null; last_message_at: number | null }>(
+    'SELECT status, rating, last_message_at FROM chats WHERE id = ? AND organization_id = ?',
     [chatId, organizationId],
   )
 }
@@ -154,4 +157,106 @@ export function setChatState(db: Queryable, chatId: number, state: ChatState) {
      WHERE id = ?`,
     [state.status, state.closedAt, state.closedBy, state.rating, state.snoozedUntil, chatId],
   )
+}
+
+// The hand-made changes of PUT /v1/chats/snooze, /status, /assignee, /department and /rate. Each
+// is one statement on the chat row that also sets `updated_at`, and leaves the row untouched (so
+// `updated_at` too) when the value is already the one asked for: ids are at least 1 and times at
+// least 0, so 0 and -1 stand for "none" in the comparisons.
+
+const CHAT_ROW = 'WHERE id = ? AND organization_id = ?'
+
+/** Snoozes a chat until `until` (UNIX seconds), or unsnoozes it (`null`); rows changed. */
+export function setSnoozedUntil(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  until: number | null,
+  now: number,
+): Promise<number> {
+  return db.run(
+    `UPDATE chats SET snoozed_until = ?, updated_at = ?
+     ${CHAT_ROW} AND COALESCE(snoozed_until, -1) <> ?`,
+    [until, now, chatId, organizationId, until ?? -1],
+  )
+}
+
+/** A status with who closed the chat and when: both `null` unless the status is `closed`. */
+export interface StatusChange {
+  readonly status: ChatStatus
+  readonly closedAt: number | null
+  readonly closedBy: 'agent' | 'customer' | null
+}
+
+/**
+ * Gives a chat a status, with its closing time and closer, unless it has that status already (a
+ * closed chat closed again keeps its `closed_at`); rows changed.
+ */
+export function setStatus(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  change: StatusChange,
+  now: number,
+): Promise<number> {
+  return db.run(
+    `UPDATE chats SET status = ?, closed_at = ?, closed_by = ?, updated_at = ?
+     ${CHAT_ROW} AND status <> ?`,
+    [change.status, change.closedAt, change.closedBy, now, chatId, organizationId, change.status],
+  )
+}
+
+/** Assigns a chat to an agent, or to nobody (`null`); never checks the agent exists. */
+export function setAssignee(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  agentId: number | null,
+  now: number,
+): Promise<number> {
+  return db.run(
+    `UPDATE chats SET assignee_id = ?, updated_at = ?
+     ${CHAT_ROW} AND COALESCE(assignee_id, 0) <> ?`,
+    [agentId, now, chatId, organizationId, agentId ?? 0],
+  )
+}
+
+/** Moves a chat to a department, or to none (`null`); never checks the department exists. */
+export function setDepartment(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  departmentId: number | null,
+  now: number,
+): Promise<number> {
+  return db.run(
+    `UPDATE chats SET department_id = ?, updated_at = ?
+     ${CHAT_ROW} AND COALESCE(department_id, 0) <> ?`,
+    [departmentId, now, chatId, organizationId, departmentId ?? 0],
+  )
+}
+
+/** Rates a chat that has no rating yet; 0 rows changed when it has one. */
+export function setRating(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  rating: string,
+  now: number,
+): Promise<number> {
+  return db.run(`UPDATE chats SET rating = ?, updated_at = ? ${CHAT_ROW} AND rating IS NULL`, [
+    rating,
+    now,
+    chatId,
+    organizationId,
+  ])
+}
+
+/** Whether an agent wrote the customer at least one chat message (notes and tech do not count). */
+export async function hasAgentMessage(db: Queryable, chatId: number): Promise<boolean> {
+  const row = await db.get(
+    `SELECT id FROM messages WHERE chat_id = ? AND sender = 'agent' AND type = 'message' LIMIT 1`,
+    [chatId],
+  )
+  return row !== undefined
 }

@@ -13,6 +13,7 @@ import { nowSeconds, type AppDeps } from '../../deps.js'
 import { Errors } from '../../errors.js'
 import { page, sortBy, toId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
+import { chatChangesRoutes } from './chat-changes.routes.js'
 import { createChat, listChatPage, loadChat, markChatRead } from './chats.service.js'
 import type { Side } from './read-state.js'
 
@@ -26,6 +27,8 @@ const READ_ROUTES: ReadonlyArray<readonly [string, Side]> = [
 export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { db } = deps
   return async function chats(app) {
+    await app.register(chatChangesRoutes(deps))
+
     app.get(
       '/chats',
       { schema: { querystring: ListChatsQuery, response: { 200: ChatList } } },
