@@ -1,5 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox'
 import {
+  IdInput,
+  IdParam,
   Nullable,
   NullableTimestamp,
   PageQuery,
@@ -138,3 +140,52 @@ export const ListCustomersQuery = Type.Object({ ...SortQuery, ...PageQuery })
 export type ListCustomersQuery = Static<typeof ListCustomersQuery>
 export const CustomerList = TotalList(Customer)
 export type CustomerList = Static<typeof CustomerList>
+
+/** The path of every endpoint about one customer. */
+export const CustomerParams = Type.Object({ customerId: IdParam })
+
+/**
+ * Every writable customer field of `PUT`/`PATCH`: `CustomerFields`, where `null` also clears the
+ * booleans (to false), `tags` (to none) and `customData` (to `{}`), as HelpCrunch's "pass null to
+ * clear a field" says.
+ */
+export const CustomerChangeFields = {
+  ...CustomerFields,
+  unsubscribed: Type.Optional(Nullable(Type.Boolean())),
+  blocked: Type.Optional(Nullable(Type.Boolean())),
+  tags: Type.Optional(Nullable(Type.Array(TagInput, { maxItems: 100 }))),
+  customData: Type.Optional(Type.Union([CustomDataInput, Type.Null()], { 'x-expected': 'array' })),
+}
+
+/** `PUT /v1/customers/{customerId}` (unmentioned fields cleared) and `PATCH` (left alone). */
+export const CustomerChangeBody = Type.Object(CustomerChangeFields)
+export type CustomerChangeBody = Static<typeof CustomerChangeBody>
+
+/** One item of `PUT /v1/customers/batch`: the customer's id and the fields to change. */
+export const BatchCustomerChange = Type.Object({ customer: IdInput, ...CustomerChangeFields })
+export type BatchCustomerChange = Static<typeof BatchCustomerChange>
+
+/** `PUT /v1/customers/batch`: 1 to 10 changes, applied as `PATCH`es, all or nothing. */
+export const BatchCustomerChangeBody = Type.Array(BatchCustomerChange, {
+  minItems: 1,
+  maxItems: 10,
+})
+export type BatchCustomerChangeBody = Static<typeof BatchCustomerChangeBody>
+
+/** The answer of a batch: the customers changed, in the order of the items. */
+export const CustomerArray = Type.Array(Customer)
+
+/** `PUT /v1/customers/{customerId}/tags`: tags to add, created with their color when unknown. */
+export const TagCustomerBody = Type.Object({
+  tags: Type.Array(TagInput, { minItems: 1, maxItems: 100 }),
+})
+export type TagCustomerBody = Static<typeof TagCustomerBody>
+
+/** `DELETE /v1/customers/{customerId}/tags`: names of the tags to take off. */
+export const UntagCustomerBody = Type.Object({
+  tags: Type.Array(Type.Object({ name: TagInput.properties.name }), { minItems: 1, maxItems: 100 }),
+})
+export type UntagCustomerBody = Static<typeof UntagCustomerBody>
+
+/** The answer of `DELETE /v1/customers/{customerId}`: the JSON string `"Ok"`. */
+export const CustomerDeleted = Type.Literal('Ok')

@@ -149,3 +149,82 @@ export function addCustomerTag(db: Queryable, customerId: number, tagId: number)
     [customerId, tagId, customerId],
   )
 }
+
+/**
+ * Sets the given columns of one customer of the organization, and its `updated_at` to `now`.
+ * Only columns of `CUSTOMER_COLUMNS` are written, in their fixed order, so the statement's text
+ * never holds a name from a request; with no columns it only touches `updated_at`. Resolves to
+ * the number of rows changed: 0 when the organization has no such customer.
+ */
+export function updateCustomer(
+  db: Queryable,
+  organizationId: number,
+  customerId: number,
+  values: Partial<CustomerValues>,
+  now: number,
+): Promise<number> {
+  const columns = CUSTOMER_COLUMNS.filter((column) => values[column] !== undefined)
+  const assignments = [...columns.map((column) => `${column} = ?`), 'updated_at = ?']
+  return db.run(
+    `UPDATE customers SET ${assignments.join(', ')} WHERE id = ? AND organization_id = ?`,
+    [...columns.map((column) => values[column] ?? null), now, customerId, organizationId],
+  )
+}
+
+/** Takes every tag off a customer; the organization's tags themselves stay. */
+export function clearCustomerTags(db: Queryable, customerId: number) {
+  return db.run('DELETE FROM customer_tags WHERE customer_id = ?', [customerId])
+}
+
+/**
+ * Takes the organization's tags named `names` off a customer; names it does not have (or the
+ * organization does not know) change nothing. The tags themselves stay. Resolves to how many went.
+ */
+export function removeCustomerTags(
+  db: Queryable,
+  organizationId: number,
+  customerId: number,
+  names: readonly string[],
+) {
+  if (names.length === 0) return Promise.resolve(0)
+  return db.run(
+    `DELETE FROM customer_tags WHERE customer_id = ? AND tag_id IN
+       (SELECT id FROM tags WHERE organization_id = ? AND name IN (${placeholders(names.length)}))`,
+    [customerId, organizationId, ...names],
+  )
+}
+
+/**
+ * Deletes a customer's chats (their messages, read states and agents go with them: those foreign
+ * keys cascade) and takes them off the organization's chat count. Resolves to how many went.
+ */
+export async function deleteCustomerChats(
+  db: Queryable,
+  organizationId: number,
+  customerId: number,
+): Promise<number> {
+  const deleted = await db.run('DELETE FROM chats WHERE customer_id = ? AND organization_id = ?', [
+    customerId,
+    organizationId,
+  ])
+  if (deleted > 0) await adjustCount(db, 'chats', organizationId, -deleted)
+  return deleted
+}
+
+/**
+ * Deletes one customer of the organization (its events and tag links go with it: those foreign
+ * keys cascade) and takes it off the organization's customer count. Delete its chats first with
+ * `deleteCustomerChats`, or they would cascade away uncounted. Resolves to 0 or 1.
+ */
+export async function deleteCustomer(
+  db: Queryable,
+  organizationId: number,
+  customerId: number,
+): Promise<number> {
+  const deleted = await db.run('DELETE FROM customers WHERE id = ? AND organization_id = ?', [
+    customerId,
+    organizationId,
+  ])
+  if (deleted > 0) await adjustCount(db, 'customers', organizationId, -deleted)
+  return deleted
+}

@@ -1,19 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type from 'typebox'
 import {
   CreateCustomerBody,
   Customer,
   CustomerList,
-  IdParam,
+  CustomerParams,
   ListCustomersQuery,
 } from '../../../contract/index.js'
 import { nowSeconds, type AppDeps } from '../../deps.js'
 import { Errors } from '../../errors.js'
 import { page, sortBy, toId } from '../../http/paging.js'
+import { customerChangesRoutes } from './customer-changes.routes.js'
 import type { CustomerSortField } from './customers.repository.js'
 import { createCustomer, listCustomerPage, loadCustomer } from './customers.service.js'
 
-const CustomerParams = Type.Object({ customerId: IdParam })
 const SORT_FIELDS: readonly CustomerSortField[] = ['firstSeen', 'lastSeen', 'id']
 
 export function customersRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -55,5 +54,7 @@ export function customersRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         return reply.code(201).send(customer)
       },
     )
+
+    await app.register(customerChangesRoutes(deps))
   }
 }

@@ -2,6 +2,7 @@ import type {
   CreateCustomerBody,
   Customer,
   CustomDataInput,
+  CustomerChangeBody,
   CustomerList,
 } from '../../../contract/index.js'
 import { Errors } from '../../errors.js'
@@ -36,8 +37,11 @@ function seconds(value: number | string | null | undefined): number | null {
   return value === undefined || value === null ? null : Number(value)
 }
 
-/** The stored columns of a new customer: its input fields, everything else unset. */
-export function newCustomerValues(input: CustomerInput): CustomerValues {
+/**
+ * The stored columns of a new customer: its input fields, everything else unset (`null`, booleans
+ * false, no custom data, no device). A `PUT` stores the same, but for the device it never changes.
+ */
+export function newCustomerValues(input: CustomerChangeBody): CustomerValues {
   return {
     name: input.name ?? null,
     email: input.email ?? null,
