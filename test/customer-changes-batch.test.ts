@@ -49,7 +49,7 @@ describe('PUT /v1/customers/batch', () => {
   it.each([
     ['no body', undefined, 'body', 'This value should be of type array.'],
     ['an object', { customer: 101, notes: 'x' }, 'body', 'This value should be of type array.'],
-    ['an empty array', [], 'body', 'This collection should contain 1 elements or more.'],
+    ['an empty array', [], 'body', 'This collection should contain 1 element or more.'],
     ['11 items', eleven, 'body', 'This collection should contain 10 elements or less.'],
     [
       'an item that is not an object',

@@ -47,7 +47,7 @@ describe.each(['PUT', 'DELETE'] as const)('%s /v1/customers/{customerId}/tags', 
     ['no tags', {}, 'tags', BLANK],
     ['tags as null', { tags: null }, 'tags', BLANK],
     ['tags as a string', { tags: 'Lead' }, 'tags', 'This value should be of type array.'],
-    ['no tag at all', { tags: [] }, 'tags', 'This collection should contain 1 elements or more.'],
+    ['no tag at all', { tags: [] }, 'tags', 'This collection should contain 1 element or more.'],
     [
       '101 tags',
       { tags: many(101) },

@@ -106,7 +106,10 @@ export const TagInput = Type.Object({
   color: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 })
 
-/** Every writable customer field; all optional, all clearable with `null`. */
+/**
+ * Every writable customer field, all optional; the text and time fields may be sent as `null` to
+ * clear them (the update bodies also take `null` for the flags, tags and custom data).
+ */
 export const CustomerFields = {
   name: Clearable(Text(255)),
   email: Clearable(Type.String({ format: 'email', maxLength: 255 })),

@@ -28,7 +28,7 @@ export type FieldMessage =
   | `This value should be ${'greater' | 'less'} than or equal to ${number}.`
   | `This value is too long. It should have ${number} characters or less.`
   | `This value is too short. It should have ${number} characters or more.`
-  | `This collection should contain ${number} elements or ${'less' | 'more'}.`
+  | `This collection should contain ${number} element${'' | 's'} or ${'less' | 'more'}.`
 
 /**
  * Refusals of a well-formed request the state of a chat forbids, each a 400 with this message as
@@ -38,7 +38,6 @@ export type RefusalMessage =
   | 'Chat must me closed to rate'
   | 'Chat is already rated'
   | 'Chat must have at least one agent message to rate'
-  | 'An empty chat cannot be given a status'
 
 /** Entities whose absence is a 404 `not_found` "<Entity> not found". */
 export type Entity =

@@ -152,10 +152,10 @@ function messageFor(
     case 'maximum':
       return `This value should be less than or equal to ${Number(limit)}.`
     case 'minItems':
-      return `This collection should contain ${Number(limit)} elements or more.`
+      return `This collection should contain ${elements(limit)} or more.`
     case 'maxProperties':
     case 'maxItems':
-      return `This collection should contain ${Number(limit)} elements or less.`
+      return `This collection should contain ${elements(limit)} or less.`
     case 'format':
       return error.params.format === 'email'
         ? 'This value is not a valid email address.'
@@ -163,6 +163,12 @@ function messageFor(
     default:
       return 'This value is not valid.'
   }
+}
+
+/** "1 element", "10 elements" */
+function elements(limit: unknown): `${number} element${'' | 's'}` {
+  const count = Number(limit)
+  return count === 1 ? `${count} element` : `${count} elements`
 }
 
 /** `/filter/0/field` -> `filter[0].field` */
