@@ -1,3 +1,4 @@
+import { Errors, type Entity } from '../errors.js'
 import type { Queryable } from '../storage/db.js'
 
 /** Tables whose rows belong to one organization through their `organization_id`. */
@@ -43,4 +44,20 @@ export function adjustCount(
     delta,
     organizationId,
   ])
+}
+
+/**
+ * Throws the 404 "<Entity> not found" unless row `id` of `table` belongs to the organization;
+ * a `null` id refers to nothing and passes.
+ */
+export async function requireInOrganization(
+  db: Queryable,
+  table: ScopedTable,
+  organizationId: number,
+  id: number | null,
+  entity: Entity,
+): Promise<void> {
+  if (id !== null && !(await existsInOrganization(db, table, organizationId, id))) {
+    throw Errors.notFound(entity)
+  }
 }

@@ -1,7 +1,7 @@
 import type { Rating, SettableChatStatus } from '../../../contract/index.js'
 import { Errors } from '../../errors.js'
 import type { Db, Queryable } from '../../storage/db.js'
-import { existsInOrganization } from '../scoped.repository.js'
+import { requireInOrganization } from '../scoped.repository.js'
 import {
   findChatJson,
   findChatState,
@@ -30,9 +30,7 @@ async function changeChat(
   change: (tx: Queryable) => Promise<unknown>,
 ): Promise<ChatJson> {
   return db.transaction(async (tx) => {
-    if (!(await existsInOrganization(tx, 'chats', organizationId, chatId))) {
-      throw Errors.notFound('Chat')
-    }
+    await requireInOrganization(tx, 'chats', organizationId, chatId, 'Chat')
     await change(tx)
     return (await findChatJson(tx, organizationId, chatId))!
   })
@@ -90,9 +88,7 @@ export function assignChat(
   now: number,
 ): Promise<ChatJson> {
   return changeChat(db, organizationId, chatId, async (tx) => {
-    if (agentId !== null && !(await existsInOrganization(tx, 'agents', organizationId, agentId))) {
-      throw Errors.notFound('Agent')
-    }
+    await requireInOrganization(tx, 'agents', organizationId, agentId, 'Agent')
     await setAssignee(tx, organizationId, chatId, agentId, now)
   })
 }
@@ -109,12 +105,7 @@ export function moveChatToDepartment(
   now: number,
 ): Promise<ChatJson> {
   return changeChat(db, organizationId, chatId, async (tx) => {
-    if (
-      departmentId !== null &&
-      !(await existsInOrganization(tx, 'departments', organizationId, departmentId))
-    ) {
-      throw Errors.notFound('Department')
-    }
+    await requireInOrganization(tx, 'departments', organizationId, departmentId, 'Department')
     await setDepartment(tx, organizationId, chatId, departmentId, now)
   })
 }

@@ -1,8 +1,7 @@
 import type { ChatSortField } from '../../../contract/index.js'
-import { Errors } from '../../errors.js'
 import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable } from '../../storage/db.js'
-import { countInOrganization, existsInOrganization } from '../scoped.repository.js'
+import { countInOrganization, requireInOrganization } from '../scoped.repository.js'
 import { findChatJson, insertChat, listChatJson, type ChatJson } from './chats.repository.js'
 import { markReadReturningChat, type Side } from './read-state.js'
 
@@ -67,9 +66,7 @@ export function createChat(
       ['departments', input.departmentId, 'Department'],
     ] as const
     for (const [table, id, entity] of references) {
-      if (id !== null && !(await existsInOrganization(tx, table, organizationId, id))) {
-        throw Errors.notFound(entity)
-      }
+      await requireInOrganization(tx, table, organizationId, id, entity)
     }
     const id = await insertChat(tx, {
       organizationId,
