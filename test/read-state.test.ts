@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { READ_ARTICLE_ORDER } from '../src/contract/index.js'
 import { ACME_KEY, GLOBEX_KEY, T0, twoTenantFixture } from './helpers/fixtures.js'
@@ -306,5 +310,60 @@ describe('read endpoints: errors', () => {
     expect(res.status).toBe(200)
     const acmeView = await server.request('GET', '/v1/chats/50', { key: ACME_KEY })
     expect(acmeView.status).toBe(404)
+  })
+})
+
+describe('a mark that changes nothing', () => {
+  let dir: string
+  let onFile: TestServer
+  let watcher: Database.Database
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opencrunch-noop-'))
+    const file = join(dir, 'noop.db')
+    onFile = await startServer({ fixture: twoTenantFixture(), now: () => T0, database: file })
+    // Another connection's data_version moves whenever a commit writes to the file.
+    watcher = new Database(file, { readonly: true })
+  })
+  afterEach(async () => {
+    watcher.close()
+    await onFile.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const version = () => watcher.pragma('data_version', { simple: true })
+  const mark = (side: 'Agent' | 'Customer', read: boolean) =>
+    onFile.request('PUT', `/v1/chats/readBy${side}`, { body: { id: 2, read } })
+
+  it('writes nothing to the database, and answers the chat as a change would', async () => {
+    const changed = await mark('Agent', true)
+    const before = version()
+    const again = await mark('Agent', true)
+    expect(version()).toBe(before)
+    expect(again.status).toBe(200)
+    expect(again.text).toBe(changed.text)
+
+    const unread = await mark('Agent', false)
+    expect(version()).not.toBe(before)
+    const afterUnread = version()
+    expect((await mark('Agent', false)).text).toBe(unread.text)
+    expect((await mark('Customer', true)).body.readByCustomer).toBe(true)
+    expect(version()).toBe(afterUnread)
+  })
+
+  it('still moves the position when a message came in since the flag was set', async () => {
+    await mark('Agent', true)
+    await onFile.request('POST', '/v1/messages', {
+      body: { chat: 2, agent: 1, text: 'a note', type: 'private' },
+    })
+    const before = version()
+    const res = await mark('Agent', true)
+    expect(res.body.readByAgent).toBe(true)
+    expect(version()).toBe(before)
+    const customer = await onFile.request('POST', '/v1/messages', {
+      body: { chat: 2, text: 'hello again', type: 'message' },
+    })
+    expect((await mark('Agent', false)).body.readByAgent).toBe(false)
+    const read = await mark('Agent', true)
+    expect(read.body).toMatchObject({ readByAgent: true, lastMessageId: customer.body.id })
+    expect(version()).not.toBe(before)
   })
 })

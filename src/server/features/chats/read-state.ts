@@ -41,24 +41,54 @@ const MARK_READ: Record<Side, Record<'true' | 'false', string>> = {
   },
 }
 
-const RETURNING_CHAT = perDialect((dialect) => {
-  // The updated read-state row, with its chat: a subquery that sees the new flags.
-  const chat = `(SELECT ${chatJson(dialect, 'c', 'chat_read_states', 'read-article')}
-    FROM chats c WHERE c.id = chat_read_states.chat_id)`
-  const returning = (sql: string) => `${sql} RETURNING ${chat} AS chat`
+/**
+ * Whether a mark would change a read-state row: its flag differs, or, for `read: true`, its
+ * position lags the newest message. A mark that changes nothing (an agent opening a chat already
+ * read, the commonest call an inbox makes) matches no row, so it writes nothing: no WAL frame, no
+ * index entry moved, nothing to checkpoint.
+ */
+const WOULD_CHANGE: Record<Side, Record<'true' | 'false', string>> = {
+  agent: {
+    true: '(read_by_agent = 0 OR agent_read_message_id IS DISTINCT FROM last_message_id)',
+    false: 'read_by_agent = 1',
+  },
+  customer: {
+    true: '(read_by_customer = 0 OR customer_read_message_id IS DISTINCT FROM last_message_id)',
+    false: 'read_by_customer = 1',
+  },
+}
+
+type Marks<T> = Record<Side, Record<'true' | 'false', T>>
+
+const STATEMENTS = perDialect((dialect) => {
+  const json = chatJson(dialect, 'c', 'chat_read_states', 'read-article')
+  const bySide = (make: (side: Side, read: 'true' | 'false') => string): Marks<string> => ({
+    agent: { true: make('agent', 'true'), false: make('agent', 'false') },
+    customer: { true: make('customer', 'true'), false: make('customer', 'false') },
+  })
   return {
-    agent: { true: returning(MARK_READ.agent.true), false: returning(MARK_READ.agent.false) },
-    customer: {
-      true: returning(MARK_READ.customer.true),
-      false: returning(MARK_READ.customer.false),
-    },
+    // The updated row's chat, built by a subquery that sees the new flags.
+    change: bySide(
+      (side, read) => `${MARK_READ[side][read]} AND ${WOULD_CHANGE[side][read]}
+        RETURNING (SELECT ${json} FROM chats c WHERE c.id = chat_read_states.chat_id) AS chat`,
+    ),
+    // The chat as it stands, and whether the mark, made now, would change it after all.
+    unchanged: bySide(
+      (side, read) => `SELECT ${json} AS chat,
+          CASE WHEN ${WOULD_CHANGE[side][read]} THEN 1 ELSE 0 END AS stale
+        FROM chat_read_states JOIN chats c ON c.id = chat_read_states.chat_id
+        WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?`,
+    ),
   }
 })
 
 /**
- * Marks one side of a chat read or unread and answers the chat as stored by that very statement,
- * in the read article's field order: one atomic statement, nothing else can come in between.
- * `undefined` when the organization has no such chat.
+ * Marks one side of a chat read or unread and answers the chat as stored after it, in the read
+ * article's field order. A mark that changes something is one atomic statement that writes and
+ * returns the chat it wrote. One that changes nothing writes nothing and reads the chat instead;
+ * should a message have come in between the two statements and made the mark due again, it is
+ * made again, so the answer always shows the mark in effect. `undefined` when the organization has
+ * no such chat.
  */
 export async function markReadReturningChat(
   db: Queryable,
@@ -67,9 +97,19 @@ export async function markReadReturningChat(
   side: Side,
   read: boolean,
 ): Promise<ChatJson | undefined> {
-  const sql = RETURNING_CHAT(db.dialect)[side][read ? 'true' : 'false']
-  const row = await db.get<{ chat: ChatJson }>(sql, [chatId, organizationId])
-  return row?.chat
+  const statements = STATEMENTS(db.dialect)
+  const mark = read ? 'true' : 'false'
+  const params = [chatId, organizationId]
+  for (;;) {
+    const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
+    if (changed) return changed.chat
+    const row = await db.get<{ chat: ChatJson; stale: number }>(
+      statements.unchanged[side][mark],
+      params,
+    )
+    if (!row) return undefined
+    if (!Number(row.stale)) return row.chat
+  }
 }
 
 /** Marks one side of a chat read or unread; false when the organization has no such chat. */
