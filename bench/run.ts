@@ -20,6 +20,7 @@ import { failures, runWrk, wrkVersion } from './lib/wrk.js'
 
 const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
 const BASELINE = fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))
+const NAIVE = fileURLToPath(new URL('./naive-server.mjs', import.meta.url))
 const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.meta.url))
 
 const { values: flags } = parseArgs({
@@ -94,6 +95,16 @@ async function baseline(data: Dataset, label: string): Promise<Row> {
   return { name: label, kind: 'baseline', chats: 0, result, rss, cpuUs }
 }
 
+/** Mark-read written the naive way (naive-server.mjs) on the same data: what the design buys. */
+async function naive(data: Dataset): Promise<Row> {
+  process.stderr.write(`Naive Fastify + SQLite mark-read on ${data.chats} chats\n`)
+  const server = await startListening([NAIVE, data.database], cores.server)
+  const { result, cpuUs } = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
+  const rss = peakRss(server.proc.pid!)
+  await stop(server)
+  return { name: 'naive Fastify + SQLite', kind: 'naive', chats: data.chats, result, rss, cpuUs }
+}
+
 async function main(): Promise<number> {
   const wrk = wrkVersion()
   if (!wrk) {
@@ -115,6 +126,7 @@ async function main(): Promise<number> {
   await realChat(first)
 
   const rows: Row[] = [await baseline(first, 'baseline node:http (before)')]
+  rows.push(await naive(await dataset(sizes[0]!, messagesPerChat, false)))
   for (const size of sizes) {
     const data = await dataset(size, messagesPerChat, false)
     process.stderr.write(`Server on ${size} chats\n`)
