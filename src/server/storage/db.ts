@@ -1,7 +1,9 @@
 /**
  * The storage interface every repository talks to. Only `storage/` knows which engine sits
  * behind it; SQL handed to it is portable: `?` placeholders, `RETURNING`, `ON CONFLICT`,
- * `NULLS FIRST/LAST`, integer 0/1 for booleans and integer UNIX seconds for times.
+ * `NULLS FIRST/LAST`, integer 0/1 for booleans and integer UNIX seconds for times. Whatever the
+ * engine, 64-bit integers and counts come back as numbers and JSON built by `JsonSql` as compact
+ * text, byte for byte the same.
  */
 
 /** A value bound to a `?` placeholder. */
@@ -48,6 +50,11 @@ export interface Dialect {
   readonly autoId: string
   /** Column type of a 64-bit integer. */
   readonly bigint: string
+  /**
+   * The placeholder for the id of a row inserted into `table`: an id given is kept, `null` has
+   * one assigned (SQLite's rowid, PostgreSQL's identity sequence), above every id given so far.
+   */
+  newId(table: string): string
   readonly json: JsonSql
 }
 
@@ -56,8 +63,11 @@ export interface Db extends Queryable {
   /** Human-readable description of where the data lives, for logs. */
   readonly location: string
   /**
-   * Runs `fn` in a transaction: commits when it resolves, rolls back when it throws.
-   * Nothing outside the transaction observes or interleaves with its statements.
+   * Runs `fn` in a transaction: commits when it resolves, rolls back when it throws; nothing
+   * outside sees its changes before the commit. SQLite runs one transaction at a time. PostgreSQL
+   * runs them side by side (READ COMMITTED), so a transaction that reads a row and then changes
+   * it must lock it first, with its first statement an UPDATE of that row (see `lockChat`).
+   * `fn` may run again after a deadlock: it must have no effect outside the database.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   /** Whether the engine reports a unique-constraint violation in `error`. */

@@ -1,11 +1,15 @@
 import type { Db } from './db.js'
+import { PostgresDb } from './postgres.js'
 import { SqliteDb } from './sqlite.js'
+import { redact } from './url.js'
+
+export { redact } from './url.js'
 
 /** How the configured database is reached. */
 export interface DatabaseOptions {
-  /** A SQLite file path or `:memory:`. */
+  /** `postgres://...` (or `postgresql://`), else a SQLite file path, `sqlite:PATH` or `:memory:`. */
   readonly url: string
-  /** Where work the database does in the background (checkpoints) reports a failure. */
+  /** Where work the database does in the background (checkpoints, idle connections) fails. */
   readonly onBackgroundError?: (message: string) => void
 }
 
@@ -13,24 +17,27 @@ export interface DatabaseOptions {
 export class UnsupportedDatabaseError extends Error {
   constructor(url: string) {
     super(
-      `Cannot open database "${redact(url)}": this opencrunch stores data in SQLite only. ` +
-        'Pass a file path (for example ./data/opencrunch.db) or :memory:.',
+      `Cannot open database "${redact(url)}": opencrunch stores data in PostgreSQL or SQLite. ` +
+        'Pass postgres://user:password@host:5432/database, a file path (for example ' +
+        './data/opencrunch.db) or :memory:.',
     )
     this.name = 'UnsupportedDatabaseError'
   }
 }
 
+/** Whether a database URL names PostgreSQL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url)
+}
+
 /** Opens the database a URL names. The only place that picks an engine. */
 export function openDatabase(options: DatabaseOptions): Db {
-  const { url } = options
+  const { url, onBackgroundError } = options
+  const background = onBackgroundError ? { onBackgroundError } : {}
+  if (isPostgresUrl(url)) return new PostgresDb({ url, ...background })
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new UnsupportedDatabaseError(url)
   return new SqliteDb({
     path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url,
-    ...(options.onBackgroundError ? { onCheckpointError: options.onBackgroundError } : {}),
+    ...(onBackgroundError ? { onCheckpointError: onBackgroundError } : {}),
   })
-}
-
-/** A URL with its password hidden, for messages and logs. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@')
 }

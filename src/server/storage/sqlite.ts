@@ -33,6 +33,7 @@ const STATEMENT_CACHE_SIZE = 1000
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
+  newId: () => '?',
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,

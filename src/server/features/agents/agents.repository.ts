@@ -26,7 +26,7 @@ export interface NewAgent {
 
 export async function insertAgent(db: Queryable, agent: NewAgent): Promise<number> {
   const row = await db.get<{ id: number }>(
-    'INSERT INTO agents (id, organization_id, name, email, role) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    `INSERT INTO agents (id, organization_id, name, email, role) VALUES (${db.dialect.newId('agents')}, ?, ?, ?, ?) RETURNING id`,
     [agent.id ?? null, agent.organizationId, agent.name, agent.email, agent.role],
   )
   return row!.id

@@ -36,7 +36,7 @@ export function listApiKeys(db: Queryable, organizationId: number | null) {
   return db.all<ApiKeyListRow>(
     `SELECT k.id, k.organization_id, k.key_hash, k.key_hint, k.created_at, k.revoked_at, o.domain
      FROM api_keys k JOIN organizations o ON o.id = k.organization_id
-     WHERE ? IS NULL OR k.organization_id = ?
+     WHERE CAST(? AS BIGINT) IS NULL OR k.organization_id = ?
      ORDER BY k.id`,
     [organizationId, organizationId],
   )

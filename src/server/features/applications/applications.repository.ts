@@ -33,7 +33,7 @@ export interface NewApplication {
 export async function insertApplication(db: Queryable, app: NewApplication): Promise<number> {
   const row = await db.get<{ id: number }>(
     `INSERT INTO applications (id, organization_id, name, display_name, type, active)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+     VALUES (${db.dialect.newId('applications')}, ?, ?, ?, ?, ?) RETURNING id`,
     [app.id ?? null, app.organizationId, app.name, app.displayName, app.type, app.active ? 1 : 0],
   )
   return row!.id

@@ -98,7 +98,7 @@ export async function insertChat(db: Queryable, chat: NewChat): Promise<number> 
   const row = await db.get<{ id: number }>(
     `INSERT INTO chats (id, organization_id, customer_id, application_id, assignee_id,
        department_id, status, created_with, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+     VALUES (${db.dialect.newId('chats')}, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       chat.id ?? null,
       chat.organizationId,

@@ -115,7 +115,7 @@ export async function insertCustomer(
   await adjustCount(db, 'customers', organizationId, 1)
   const row = await db.get<{ id: number }>(
     `INSERT INTO customers (id, organization_id, ${CUSTOMER_COLUMNS.join(', ')}, created_at, updated_at)
-     VALUES (?, ?, ${placeholders(CUSTOMER_COLUMNS.length)}, ?, ?) RETURNING id`,
+     VALUES (${db.dialect.newId('customers')}, ?, ${placeholders(CUSTOMER_COLUMNS.length)}, ?, ?) RETURNING id`,
     [id, organizationId, ...CUSTOMER_COLUMNS.map((column) => values[column]), createdAt, createdAt],
   )
   return row!.id

@@ -43,7 +43,7 @@ export async function insertDepartment(
   department: { id?: number | undefined; organizationId: number; name: string },
 ): Promise<number> {
   const row = await db.get<{ id: number }>(
-    'INSERT INTO departments (id, organization_id, name) VALUES (?, ?, ?) RETURNING id',
+    `INSERT INTO departments (id, organization_id, name) VALUES (${db.dialect.newId('departments')}, ?, ?) RETURNING id`,
     [department.id ?? null, department.organizationId, department.name],
   )
   return row!.id

@@ -33,7 +33,7 @@ export interface NewOrganization {
 export async function insertOrganization(db: Queryable, org: NewOrganization): Promise<number> {
   const row = await db.get<{ id: number }>(
     `INSERT INTO organizations (id, domain, team_online, chat_enabled, created_at)
-     VALUES (?, ?, ?, ?, ?) RETURNING id`,
+     VALUES (${db.dialect.newId('organizations')}, ?, ?, ?, ?) RETURNING id`,
     [org.id ?? null, org.domain, org.teamOnline ? 1 : 0, org.chatEnabled ? 1 : 0, org.createdAt],
   )
   return row!.id
