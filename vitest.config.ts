@@ -1,10 +1,53 @@
-import { defineConfig } from 'vitest/config'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
+/**
+ * The whole suite runs once per storage engine that is configured: SQLite always, PostgreSQL
+ * when OPENCRUNCH_TEST_POSTGRES_URL names a server that answers (.ci/run sets it). An engine
+ * that is absent is skipped, and the run says so.
+ */
+async function reachable(url: string | undefined): Promise<string | null> {
+  if (!url) return 'OPENCRUNCH_TEST_POSTGRES_URL is not set'
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return null
+  } catch (error) {
+    return `${url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@')} does not answer (${(error as Error).message})`
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+const shared = {
+  include: ['test/**/*.test.ts'],
+  pool: 'forks' as const,
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+}
+
+export default defineConfig(async () => {
+  const projects: TestProjectInlineConfiguration[] = [
+    { test: { ...shared, name: 'sqlite', env: { OPENCRUNCH_TEST_ENGINE: 'sqlite' } } },
+  ]
+  const postgresUrl = process.env.OPENCRUNCH_TEST_POSTGRES_URL
+  const missing = await reachable(postgresUrl)
+  if (missing === null) {
+    // Each test server gets a schema named after this run; the run drops them all at its end.
+    const run = randomBytes(4).toString('hex')
+    process.env.OPENCRUNCH_TEST_RUN = run
+    projects.push({
+      test: {
+        ...shared,
+        name: 'postgres',
+        env: { OPENCRUNCH_TEST_ENGINE: 'postgres', OPENCRUNCH_TEST_RUN: run },
+        globalSetup: ['test/helpers/postgres-teardown.ts'],
+      },
+    })
+  } else {
+    process.stderr.write(`PostgreSQL: skipped, ${missing}.\n`)
+  }
+  return { test: { projects } }
 })

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db, Queryable } from '../src/server/storage/db.js'
+import { ON_SQLITE } from './helpers/engines.js'
 import { T0, acmeFixture } from './helpers/fixtures.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
@@ -42,7 +43,9 @@ const HOT_REQUESTS: ReadonlyArray<[string, string, unknown?]> = [
   ),
 ]
 
-describe('query plans of the hot paths', () => {
+// SQLite's planner only: on a few rows PostgreSQL rightly prefers a sequential scan, so its plans
+// say nothing about a million. (The bench measures both sizes on SQLite.)
+describe.runIf(ON_SQLITE)('query plans of the hot paths', () => {
   const seen = new Set<string>()
   let server: TestServer
   beforeAll(async () => {

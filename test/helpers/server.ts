@@ -6,6 +6,7 @@ import { loadFixture } from '../../src/server/fixtures/fixture.load.js'
 import type { Db } from '../../src/server/storage/db.js'
 import { migrate } from '../../src/server/storage/migrator.js'
 import { openDatabase } from '../../src/server/storage/open.js'
+import { freshDatabase } from './engines.js'
 
 /** An answer as a client sees it. `body` is the parsed JSON (or `undefined` when not JSON). */
 export interface TestResponse {
@@ -43,7 +44,10 @@ export interface TestServerOptions {
   readonly rateLimitWindowMs?: number
   /** Epoch milliseconds. */
   readonly now?: () => number
-  /** `:memory:` unless a test needs a file. */
+  /**
+   * A SQLite file, for a test that needs one; memory otherwise. On PostgreSQL every server gets
+   * a schema of its own either way.
+   */
   readonly database?: string
   /** How often due snoozes are ended; the server's default (1 s) unless given. */
   readonly snoozeCheckMs?: number
@@ -56,7 +60,8 @@ export interface TestServerOptions {
  * told otherwise), with a fixture loaded. Tests talk to it over HTTP only.
  */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const db = openDatabase({ url: options.database ?? ':memory:' })
+  const database = await freshDatabase(options.database)
+  const db = openDatabase({ url: database.url })
   await migrate(db)
   const now = options.now ?? Date.now
   if (options.fixture) await loadFixture(db, options.fixture, Math.floor(now() / 1000))
@@ -66,7 +71,8 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...(options.rateLimitWindowMs === undefined
       ? {}
       : { rateLimitWindowMs: options.rateLimitWindowMs }),
-    logLevel: 'silent',
+    // OPENCRUNCH_TEST_LOG=error shows what a failing test's server logged.
+    logLevel: (process.env.OPENCRUNCH_TEST_LOG as 'error' | undefined) ?? 'silent',
     now,
     ...(options.snoozeCheckMs === undefined ? {} : { snoozeCheckMs: options.snoozeCheckMs }),
   })
@@ -84,6 +90,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     close: async () => {
       await app.close()
       await db.close()
+      await database.drop()
     },
   }
 }

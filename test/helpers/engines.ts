@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto'
+import pg from 'pg'
+
+/**
+ * The storage engine this test run uses: vitest runs the whole suite once per configured engine
+ * (see vitest.config.ts), telling each run its engine in OPENCRUNCH_TEST_ENGINE.
+ */
+export const ENGINE: 'sqlite' | 'postgres' =
+  process.env.OPENCRUNCH_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite'
+
+/** For tests about one engine's own files or settings: `describe.runIf(ON_SQLITE)`. */
+export const ON_SQLITE = ENGINE === 'sqlite'
+
+/** A database of its own for one test server, and how to throw it away. */
+export interface TestDatabase {
+  readonly url: string
+  drop(): Promise<void>
+}
+
+/** The prefix of every schema this run creates (vitest.config.ts names the run). */
+export const SCHEMA_PREFIX = `test_${process.env.OPENCRUNCH_TEST_RUN ?? 'local'}_`
+
+/**
+ * A database for one server. On SQLite: `file` if given, else memory. On PostgreSQL: a schema of
+ * its own in the configured database (`search_path` set through the URL's libpq `options`), so
+ * tests never see each other's rows. A schema for a `file` is the same each time that file is
+ * named (a test that restarts a server on its data finds it again) and is dropped with the run;
+ * any other is dropped with its server.
+ */
+export async function freshDatabase(file?: string): Promise<TestDatabase> {
+  if (ENGINE === 'sqlite') return { url: file ?? ':memory:', drop: async () => {} }
+  const base = process.env.OPENCRUNCH_TEST_POSTGRES_URL!
+  const suffix = file
+    ? createHash('sha256').update(file).digest('hex').slice(0, 16)
+    : randomBytes(8).toString('hex')
+  const schema = SCHEMA_PREFIX + suffix
+  await admin(base, `CREATE SCHEMA IF NOT EXISTS ${schema}`)
+  const options = encodeURIComponent(`-c search_path=${schema}`)
+  return {
+    url: `${base}${base.includes('?') ? '&' : '?'}options=${options}`,
+    drop: file ? async () => {} : () => admin(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  }
+}
+
+/** Drops every schema of this run: what file-named databases left behind. */
+export async function dropRunSchemas(): Promise<void> {
+  const base = process.env.OPENCRUNCH_TEST_POSTGRES_URL!
+  const client = new pg.Client({ connectionString: base })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`,
+      [SCHEMA_PREFIX],
+    )
+    for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
