@@ -34,35 +34,35 @@ export async function freshDatabase(file?: string): Promise<TestDatabase> {
     ? createHash('sha256').update(file).digest('hex').slice(0, 16)
     : randomBytes(8).toString('hex')
   const schema = SCHEMA_PREFIX + suffix
-  await admin(base, `CREATE SCHEMA IF NOT EXISTS ${schema}`)
+  await admin(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
   const options = encodeURIComponent(`-c search_path=${schema}`)
   return {
     url: `${base}${base.includes('?') ? '&' : '?'}options=${options}`,
-    drop: file ? async () => {} : () => admin(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    drop: file ? async () => {} : () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
   }
 }
 
 /** Drops every schema of this run: what file-named databases left behind. */
-export async function dropRunSchemas(): Promise<void> {
-  const base = process.env.OPENCRUNCH_TEST_POSTGRES_URL!
-  const client = new pg.Client({ connectionString: base })
-  await client.connect()
-  try {
+export function dropRunSchemas(): Promise<void> {
+  return asAdmin(async (client) => {
     const { rows } = await client.query<{ name: string }>(
       `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`,
       [SCHEMA_PREFIX],
     )
     for (const { name } of rows) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`)
-  } finally {
-    await client.end()
-  }
+  })
 }
 
-export async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
+function admin(sql: string): Promise<void> {
+  return asAdmin(async (client) => void (await client.query(sql)))
+}
+
+/** Runs `fn` on a connection of its own to the test database. */
+async function asAdmin(fn: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.OPENCRUNCH_TEST_POSTGRES_URL })
   await client.connect()
   try {
-    await client.query(sql)
+    await fn(client)
   } finally {
     await client.end()
   }

@@ -3,8 +3,6 @@ import { PostgresDb } from './postgres.js'
 import { SqliteDb } from './sqlite.js'
 import { redact } from './url.js'
 
-export { redact } from './url.js'
-
 /** How the configured database is reached. */
 export interface DatabaseOptions {
   /** `postgres://...` (or `postgresql://`), else a SQLite file path, `sqlite:PATH` or `:memory:`. */

@@ -1,23 +1,14 @@
 /** SQL text and values between the portable form the repositories write and what `pg` takes. */
 
-const numberedCache = new Map<string, string>()
-const NUMBERED_CACHE_SIZE = 2000
-
 /**
  * The statement with its `?` placeholders numbered `$1`, `$2`, ... as PostgreSQL wants them.
- * A `?` inside a quoted string or identifier is left alone. Built once per statement text.
+ * A `?` inside a quoted string or identifier is left alone.
  */
 export function numbered(sql: string): string {
-  let text = numberedCache.get(sql)
-  if (text === undefined) {
-    let n = 0
-    text = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) =>
-      match === '?' ? `$${++n}` : match,
-    )
-    if (numberedCache.size >= NUMBERED_CACHE_SIZE) numberedCache.clear()
-    numberedCache.set(sql, text)
-  }
-  return text
+  let n = 0
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\?/g, (match) =>
+    match === '?' ? `$${++n}` : match,
+  )
 }
 
 /**

@@ -68,7 +68,7 @@ export class PostgresDb implements Db {
   readonly dialect = POSTGRES_DIALECT
   readonly location: string
   private readonly pool: pg.Pool
-  private readonly names = new Map<string, string>()
+  private readonly prepared = new Map<string, { name: string; text: string }>()
   private readonly onPool: Queryable
 
   constructor(options: PostgresOptions) {
@@ -142,17 +142,27 @@ export class PostgresDb implements Db {
     await this.pool.end()
   }
 
+  /**
+   * The statement as `pg` takes it: placeholders numbered and, for the first few thousand texts,
+   * a name, so each connection parses and plans it once. Built once per text.
+   */
+  private prepare(sql: string): { name?: string; text: string } {
+    let statement = this.prepared.get(sql)
+    if (statement === undefined) {
+      const text = numbered(sql)
+      // Searches build their SQL from their filters: past the bound, statements go unnamed.
+      if (this.prepared.size >= NAMED_STATEMENTS) return { text }
+      statement = { name: `oc${this.prepared.size + 1}`, text }
+      this.prepared.set(sql, statement)
+    }
+    return statement
+  }
+
   /** Queries on the pool (any free connection) or on one connection. */
   private queryable(on: pg.Pool | pg.PoolClient): Queryable {
     const query = (sql: string, params: readonly SqlValue[] = []) => {
-      const text = numbered(sql)
       const values = params.map((value) => (typeof value === 'bigint' ? String(value) : value))
-      let name = this.names.get(sql)
-      if (name === undefined && this.names.size < NAMED_STATEMENTS) {
-        name = `oc${this.names.size + 1}`
-        this.names.set(sql, name)
-      }
-      return on.query(name ? { name, text, values } : { text, values })
+      return on.query({ ...this.prepare(sql), values })
     }
     return {
       dialect: POSTGRES_DIALECT,

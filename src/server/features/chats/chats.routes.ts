@@ -14,8 +14,8 @@ import { Errors } from '../../errors.js'
 import { page, sortBy, toId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
 import { chatChangesRoutes } from './chat-changes.routes.js'
-import { createChat, listChatPage, loadChat, markChatRead } from './chats.service.js'
-import type { Side } from './read-state.js'
+import { createChat, listChatPage, loadChat } from './chats.service.js'
+import { markReadReturningChat, type Side } from './read-state.js'
 
 /** `PUT /v1/chats/read` is an older name of `readByAgent`: agents are the API's usual actor. */
 const READ_ROUTES: ReadonlyArray<readonly [string, Side]> = [
@@ -87,7 +87,7 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         { schema: { body: ReadChatBody, response: { 200: ChatAsRead } } },
         async (request, reply) => {
           const { id, read } = request.body
-          const chat = await markChatRead(
+          const chat = await markReadReturningChat(
             db,
             request.principal.organizationId,
             toId(id),

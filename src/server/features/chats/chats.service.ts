@@ -3,7 +3,6 @@ import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable } from '../../storage/db.js'
 import { countInOrganization, requireInOrganization } from '../scoped.repository.js'
 import { findChatJson, insertChat, listChatJson, type ChatJson } from './chats.repository.js'
-import { markReadReturningChat, type Side } from './read-state.js'
 
 /** One chat of the organization as its wire JSON, or `undefined`. */
 export function loadChat(
@@ -24,21 +23,6 @@ export async function listChatPage(
   const chats = await listChatJson(db, organizationId, sort, page.limit, page.offset)
   const total = await countInOrganization(db, 'chats', organizationId)
   return `{"data":[${chats.join(',')}],"meta":{"total":${total}}}`
-}
-
-/**
- * Marks one side of a chat read or unread and returns the chat as stored after the change, in
- * one statement, so the answer shows this change and no later one. `undefined` if there is no
- * such chat.
- */
-export function markChatRead(
-  db: Queryable,
-  organizationId: number,
-  chatId: number,
-  side: Side,
-  read: boolean,
-): Promise<ChatJson | undefined> {
-  return markReadReturningChat(db, organizationId, chatId, side, read)
 }
 
 export interface CreateChatInput {

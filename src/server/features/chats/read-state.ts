@@ -26,8 +26,11 @@ export type Side = 'agent' | 'customer'
 
 const WHERE_CHAT = 'WHERE chat_id = ? AND organization_id = ?'
 
+/** One SQL text per side and per mark. */
+type PerMark = Record<Side, Record<'true' | 'false', string>>
+
 /** Read state lives in `chat_read_states`, one narrow row per chat (migration 4). */
-const MARK_READ: Record<Side, Record<'true' | 'false', string>> = {
+const MARK_READ: PerMark = {
   agent: {
     true: `UPDATE chat_read_states SET read_by_agent = 1, agent_read_message_id = last_message_id
            ${WHERE_CHAT}`,
@@ -47,7 +50,7 @@ const MARK_READ: Record<Side, Record<'true' | 'false', string>> = {
  * read, the commonest call an inbox makes) matches no row, so it writes nothing: no WAL frame, no
  * index entry moved, nothing to checkpoint.
  */
-const WOULD_CHANGE: Record<Side, Record<'true' | 'false', string>> = {
+const WOULD_CHANGE: PerMark = {
   agent: {
     true: '(read_by_agent = 0 OR agent_read_message_id IS DISTINCT FROM last_message_id)',
     false: 'read_by_agent = 1',
@@ -58,37 +61,36 @@ const WOULD_CHANGE: Record<Side, Record<'true' | 'false', string>> = {
   },
 }
 
-type Marks<T> = Record<Side, Record<'true' | 'false', T>>
-
 const STATEMENTS = perDialect((dialect) => {
   const json = chatJson(dialect, 'c', 'chat_read_states', 'read-article')
-  const bySide = (make: (side: Side, read: 'true' | 'false') => string): Marks<string> => ({
+  const bySide = (make: (side: Side, read: 'true' | 'false') => string): PerMark => ({
     agent: { true: make('agent', 'true'), false: make('agent', 'false') },
     customer: { true: make('customer', 'true'), false: make('customer', 'false') },
   })
   return {
-    // The updated row's chat, built by a subquery that sees the new flags.
-    change: bySide(
-      (side, read) => `${MARK_READ[side][read]} AND ${WOULD_CHANGE[side][read]}
-        RETURNING (SELECT ${json} FROM chats c WHERE c.id = chat_read_states.chat_id) AS chat`,
-    ),
-    // The chat as it stands, and whether the mark, made now, would change it after all.
-    unchanged: bySide(
+    // The chat as it stands, and whether the mark would change it.
+    current: bySide(
       (side, read) => `SELECT ${json} AS chat,
           CASE WHEN ${WOULD_CHANGE[side][read]} THEN 1 ELSE 0 END AS stale
         FROM chat_read_states JOIN chats c ON c.id = chat_read_states.chat_id
         WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?`,
+    ),
+    // The change, on a row it still changes; the updated row's chat, built by a subquery that
+    // sees the new flags.
+    change: bySide(
+      (side, read) => `${MARK_READ[side][read]} AND ${WOULD_CHANGE[side][read]}
+        RETURNING (SELECT ${json} FROM chats c WHERE c.id = chat_read_states.chat_id) AS chat`,
     ),
   }
 })
 
 /**
  * Marks one side of a chat read or unread and answers the chat as stored after it, in the read
- * article's field order. A mark that changes something is one atomic statement that writes and
- * returns the chat it wrote. One that changes nothing writes nothing and reads the chat instead;
- * should a message have come in between the two statements and made the mark due again, it is
- * made again, so the answer always shows the mark in effect. `undefined` when the organization has
- * no such chat.
+ * article's field order. The chat is read first: a mark that would change nothing (the commonest
+ * call) ends there, one read and no write. Otherwise one atomic statement makes the change and
+ * returns the chat it wrote; should another writer have changed the row in between, so that the
+ * change no longer applies, the chat is read again. Either way the answer shows the mark in
+ * effect. `undefined` when the organization has no such chat.
  */
 export async function markReadReturningChat(
   db: Queryable,
@@ -101,14 +103,14 @@ export async function markReadReturningChat(
   const mark = read ? 'true' : 'false'
   const params = [chatId, organizationId]
   for (;;) {
-    const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
-    if (changed) return changed.chat
-    const row = await db.get<{ chat: ChatJson; stale: number }>(
-      statements.unchanged[side][mark],
+    const current = await db.get<{ chat: ChatJson; stale: number }>(
+      statements.current[side][mark],
       params,
     )
-    if (!row) return undefined
-    if (!Number(row.stale)) return row.chat
+    if (!current) return undefined
+    if (!current.stale) return current.chat
+    const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
+    if (changed) return changed.chat
   }
 }
 
