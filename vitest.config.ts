@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
+import { HAS_SHARED, SHARED_DIR } from './test/helpers/shared.js'
 
 /**
  * The whole suite runs once per storage engine that is configured: SQLite always, PostgreSQL
@@ -32,6 +33,13 @@ export default defineConfig(async () => {
   const projects: TestProjectInlineConfiguration[] = [
     { test: { ...shared, name: 'sqlite', env: { OPENCRUNCH_TEST_ENGINE: 'sqlite' } } },
   ]
+  if (!HAS_SHARED) {
+    process.stderr.write(
+      `Shared documents: not found in ${SHARED_DIR}, so the seed-article and real-client-trace ` +
+        "tests are skipped. Put the project's shared/ folder beside the clone, or set " +
+        'OPENCRUNCH_SHARED_DIR.\n',
+    )
+  }
   const postgresUrl = process.env.OPENCRUNCH_TEST_POSTGRES_URL
   const missing = await reachable(postgresUrl)
   if (missing === null) {

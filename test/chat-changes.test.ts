@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Chat } from '../src/contract/index.js'
@@ -13,6 +12,7 @@ import {
   twoTenantFixture,
 } from './helpers/fixtures.js'
 import { send, startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import { HAS_SHARED, readTraces } from './helpers/shared.js'
 import {
   BLANK,
   INVALID,
@@ -147,18 +147,12 @@ describe('none of the changes touches read state', () => {
   })
 })
 
-describe('the requests real clients sent', () => {
+describe.runIf(HAS_SHARED)('the requests real clients sent', () => {
   it('serves the traced assignee, department and snooze; refuses the bad status', async () => {
-    const file = new URL(
-      '../../shared/real-client-traces/real-client-requests.jsonl',
-      import.meta.url,
-    )
     const paths = ['assignee', 'department', 'snooze', 'status'].map((p) => `/v1/chats/${p}`)
-    const traces = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as { method: string; url: string; headers: any; body: any })
-      .filter((trace) => trace.method === 'PUT' && paths.includes(trace.url))
+    const traces = readTraces().filter(
+      (trace) => trace.method === 'PUT' && paths.includes(trace.url),
+    )
     expect(traces.map((trace) => trace.url)).toEqual(paths)
     const acme = await startServer({ fixture: acmeFixture(), now: () => T0 })
     try {

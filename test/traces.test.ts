@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Type, { type TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
@@ -19,24 +18,9 @@ import {
 } from '../src/contract/index.js'
 import { ACME_KEY, acmeFixture } from './helpers/fixtures.js'
 import { send, startServer, type TestResponse, type TestServer } from './helpers/server.js'
+import { HAS_SHARED, readTraces, type Trace } from './helpers/shared.js'
 
-/** One request a real public HelpCrunch client sent (key and host replaced by placeholders). */
-interface Trace {
-  client: string
-  method: string
-  url: string
-  headers: Record<string, string>
-  body: unknown
-}
-
-const TRACE_FILE = new URL(
-  '../../shared/real-client-traces/real-client-requests.jsonl',
-  import.meta.url,
-)
-const traces: Trace[] = readFileSync(TRACE_FILE, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => JSON.parse(line) as Trace)
+const traces = readTraces()
 
 const OK = Type.Literal('Ok')
 
@@ -104,89 +88,93 @@ const KNOWN_BAD: ReadonlyArray<[string, string, string, unknown[]]> = [
   ],
 ]
 
-describe(`replay of ${traces.length} requests real HelpCrunch clients sent`, () => {
-  let server: TestServer
-  const answers: TestResponse[] = []
+describe.runIf(HAS_SHARED)(
+  `replay of ${traces.length} requests real HelpCrunch clients sent`,
+  () => {
+    let server: TestServer
+    const answers: TestResponse[] = []
 
-  beforeAll(async () => {
-    server = await startServer({ fixture: acmeFixture() })
-    // In order: some clients create a chat and then write into it.
-    for (const trace of traces) {
-      answers.push(await send(server.url, trace.method, trace.url, requestOf(trace)))
-    }
-  })
-  afterAll(() => server.close())
-
-  it('holds every request of the trace file', () => {
-    expect(traces.length).toBe(119)
-  })
-
-  it('answers every request without a server error, in JSON', () => {
-    traces.forEach((trace, i) => {
-      const answer = answers[i]!
-      expect(answer.status, `${trace.method} ${trace.url}`).toBeLessThan(500)
-      expect(answer.body, `${trace.method} ${trace.url}: ${answer.text}`).toBeDefined()
-    })
-  })
-
-  it('answers every error in the HelpCrunch envelope', () => {
-    traces.forEach((trace, i) => {
-      const answer = answers[i]!
-      if (answer.status >= 400) {
-        expect(errorShape.Check(answer.body), `${trace.method} ${trace.url}: ${answer.text}`).toBe(
-          true,
-        )
+    beforeAll(async () => {
+      server = await startServer({ fixture: acmeFixture() })
+      // In order: some clients create a chat and then write into it.
+      for (const trace of traces) {
+        answers.push(await send(server.url, trace.method, trace.url, requestOf(trace)))
       }
     })
-  })
+    afterAll(() => server.close())
 
-  it('answers each request to a core endpoint with its documented success shape', () => {
-    let checked = 0
-    traces.forEach((trace, i) => {
-      const route = routeOf(trace)
-      const answer = answers[i]!
-      if (!route || answer.status >= 400) return
-      const [, , status, schema] = route
-      expect(answer.status, `${trace.method} ${trace.url}`).toBe(status)
-      const check = Compile(schema)
-      expect(check.Check(answer.body), `${trace.method} ${trace.url}: ${answer.text}`).toBe(true)
-      checked += 1
+    it('holds every request of the trace file', () => {
+      expect(traces.length).toBe(119)
     })
-    expect(checked).toBeGreaterThan(40)
-  })
 
-  it('serves every valid request, and refuses only the bad ones, each as it should', () => {
-    traces.forEach((trace, i) => {
-      if (!routeOf(trace)) return
-      const answer = answers[i]!
-      const auth = trace.headers.authorization ?? ''
-      const label = `${trace.method} ${trace.url} ${JSON.stringify(trace.body)}: ${answer.text}`
-      const known = KNOWN_BAD.find(([method, url, body]) => {
-        return method === trace.method && url === trace.url && body === JSON.stringify(trace.body)
+    it('answers every request without a server error, in JSON', () => {
+      traces.forEach((trace, i) => {
+        const answer = answers[i]!
+        expect(answer.status, `${trace.method} ${trace.url}`).toBeLessThan(500)
+        expect(answer.body, `${trace.method} ${trace.url}: ${answer.text}`).toBeDefined()
       })
-      if (!auth.includes('{KEY}')) {
-        expect(answer.status, label).toBe(401)
-      } else if (known) {
-        expect(answer.body.errors, label).toEqual(known[3])
-      } else if (`${trace.url} ${JSON.stringify(trace.body)}`.includes('999')) {
-        expect(answer.status, label).toBe(404)
-      } else {
-        expect(answer.status, label).toBeLessThan(300)
-      }
     })
-  })
 
-  it('knows every endpoint the clients call, but the one HelpCrunch does not have', () => {
-    const unknown = traces.filter((trace) => !routeOf(trace)).map((t) => `${t.method} ${t.url}`)
-    expect(unknown).toEqual(['PUT /v1/chats/2/status'])
-  })
-
-  it('answers paths HelpCrunch does not have with the documented 404', () => {
-    const wrongPath = traces.findIndex((trace) => trace.url === '/v1/chats/2/status')
-    expect(answers[wrongPath]!.status).toBe(404)
-    expect(answers[wrongPath]!.body.errors[1]).toEqual({
-      code: 'not_found',
-      message: 'Route not found',
+    it('answers every error in the HelpCrunch envelope', () => {
+      traces.forEach((trace, i) => {
+        const answer = answers[i]!
+        if (answer.status >= 400) {
+          expect(
+            errorShape.Check(answer.body),
+            `${trace.method} ${trace.url}: ${answer.text}`,
+          ).toBe(true)
+        }
+      })
     })
-  })
-})
+
+    it('answers each request to a core endpoint with its documented success shape', () => {
+      let checked = 0
+      traces.forEach((trace, i) => {
+        const route = routeOf(trace)
+        const answer = answers[i]!
+        if (!route || answer.status >= 400) return
+        const [, , status, schema] = route
+        expect(answer.status, `${trace.method} ${trace.url}`).toBe(status)
+        const check = Compile(schema)
+        expect(check.Check(answer.body), `${trace.method} ${trace.url}: ${answer.text}`).toBe(true)
+        checked += 1
+      })
+      expect(checked).toBeGreaterThan(40)
+    })
+
+    it('serves every valid request, and refuses only the bad ones, each as it should', () => {
+      traces.forEach((trace, i) => {
+        if (!routeOf(trace)) return
+        const answer = answers[i]!
+        const auth = trace.headers.authorization ?? ''
+        const label = `${trace.method} ${trace.url} ${JSON.stringify(trace.body)}: ${answer.text}`
+        const known = KNOWN_BAD.find(([method, url, body]) => {
+          return method === trace.method && url === trace.url && body === JSON.stringify(trace.body)
+        })
+        if (!auth.includes('{KEY}')) {
+          expect(answer.status, label).toBe(401)
+        } else if (known) {
+          expect(answer.body.errors, label).toEqual(known[3])
+        } else if (`${trace.url} ${JSON.stringify(trace.body)}`.includes('999')) {
+          expect(answer.status, label).toBe(404)
+        } else {
+          expect(answer.status, label).toBeLessThan(300)
+        }
+      })
+    })
+
+    it('knows every endpoint the clients call, but the one HelpCrunch does not have', () => {
+      const unknown = traces.filter((trace) => !routeOf(trace)).map((t) => `${t.method} ${t.url}`)
+      expect(unknown).toEqual(['PUT /v1/chats/2/status'])
+    })
+
+    it('answers paths HelpCrunch does not have with the documented 404', () => {
+      const wrongPath = traces.findIndex((trace) => trace.url === '/v1/chats/2/status')
+      expect(answers[wrongPath]!.status).toBe(404)
+      expect(answers[wrongPath]!.body.errors[1]).toEqual({
+        code: 'not_found',
+        message: 'Route not found',
+      })
+    })
+  },
+)
