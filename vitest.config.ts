@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
 import { HAS_SHARED, SHARED_DIR } from './test/helpers/shared.js'
 
 /**
  * The whole suite runs once per storage engine that is configured: SQLite always, PostgreSQL
- * when OPENCRUNCH_TEST_POSTGRES_URL names a server that answers (.ci/run sets it). An engine
- * that is absent is skipped, and the run says so.
+ * when OPENCRUNCH_TEST_POSTGRES_URL names a server that answers (.ci/run sets it). The Redis
+ * tests run when OPENCRUNCH_TEST_REDIS_URL answers. What is absent is skipped, and the run says so.
  */
 async function reachable(url: string | undefined): Promise<string | null> {
   if (!url) return 'OPENCRUNCH_TEST_POSTGRES_URL is not set'
@@ -19,6 +20,26 @@ async function reachable(url: string | undefined): Promise<string | null> {
     return `${url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@')} does not answer (${(error as Error).message})`
   } finally {
     await client.end().catch(() => {})
+  }
+}
+
+/** Why Redis cannot be used for the Redis tests, or null when it answers. */
+async function redisMissing(url: string | undefined): Promise<string | null> {
+  if (!url) return 'OPENCRUNCH_TEST_REDIS_URL is not set'
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  })
+  redis.on('error', () => {})
+  try {
+    await redis.connect()
+    await redis.ping()
+    return null
+  } catch (error) {
+    return `${url} does not answer (${(error as Error).message})`
+  } finally {
+    redis.disconnect()
   }
 }
 
@@ -39,6 +60,12 @@ export default defineConfig(async () => {
         "tests are skipped. Put the project's shared/ folder beside the clone, or set " +
         'OPENCRUNCH_SHARED_DIR.\n',
     )
+  }
+  const noRedis = await redisMissing(process.env.OPENCRUNCH_TEST_REDIS_URL)
+  if (noRedis !== null) {
+    // The Redis tests read this to know whether to run.
+    delete process.env.OPENCRUNCH_TEST_REDIS_URL
+    process.stderr.write(`Redis: skipped, ${noRedis}.\n`)
   }
   const postgresUrl = process.env.OPENCRUNCH_TEST_POSTGRES_URL
   const missing = await reachable(postgresUrl)

@@ -25,6 +25,7 @@ import {
 import { createRateLimiter } from './http/rate-limit.js'
 import { validatorCompiler } from './http/validation.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './shared-state/rate-limit-store.js'
+import { RedisRateLimitStore } from './shared-state/redis-rate-limit-store.js'
 import type { Db } from './storage/db.js'
 
 export interface AppOptions {
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly rateLimitWindowMs?: number
   /** Where the counters live; in this process's memory by default. */
   readonly rateLimitStore?: RateLimitStore
+  /** Redis to share the counters through, unless `rateLimitStore` is given. */
+  readonly redis?: { readonly url: string; readonly keyPrefix: string }
   /** Log level; `debug` and `trace` also log every request. Default `info`. */
   readonly logLevel?: LogLevel
   /** Epoch milliseconds; tests pass their own clock. */
@@ -59,6 +62,23 @@ function requestIds(): (request: {
     counter += 1
     return `${prefix}-${counter.toString(36)}`
   }
+}
+
+/**
+ * The counters' store: Redis when one is configured and limits are on (connected before the
+ * server listens, or counting locally until it answers), else this process's memory.
+ */
+async function sharedRateLimitStore(
+  app: FastifyInstance,
+  options: AppOptions,
+): Promise<RateLimitStore> {
+  if (!options.redis || options.rateLimit === 0) return new MemoryRateLimitStore()
+  const store = new RedisRateLimitStore({
+    ...options.redis,
+    log: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },
+  })
+  await store.connect()
+  return store
 }
 
 /**
@@ -97,7 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   const deps: AppDeps = { db: options.db, now: options.now ?? Date.now }
-  const store = options.rateLimitStore ?? new MemoryRateLimitStore()
+  const store = options.rateLimitStore ?? (await sharedRateLimitStore(app, options))
   const limiter = createRateLimiter({
     store,
     limit: options.rateLimit,

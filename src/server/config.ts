@@ -4,6 +4,8 @@
  * command with a message that says what to pass instead.
  */
 
+import { redact } from './storage/url.js'
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
@@ -19,6 +21,12 @@ export interface ServerConfig {
   readonly rateLimit: number
   /** Log level (`--log-level`, `LOG_LEVEL`; default info). */
   readonly logLevel: LogLevel
+  /** Redis for state several processes share (`--redis`, `REDIS_URL`); none by default. */
+  readonly redisUrl: string | null
+  /** Prefix of every Redis key (`--redis-prefix`, `REDIS_PREFIX`; default `opencrunch:`). */
+  readonly redisPrefix: string
+  /** Server processes (`--workers`, `WORKERS`; default 1). */
+  readonly workers: number
 }
 
 /** Raw values as the command line hands them over; `undefined` means "not given". */
@@ -28,6 +36,9 @@ export interface ServerFlags {
   readonly database?: string
   readonly rateLimit?: string | number
   readonly logLevel?: string
+  readonly redis?: string
+  readonly redisPrefix?: string
+  readonly workers?: string | number
 }
 
 export const DEFAULT_DATABASE = './data/opencrunch.db'
@@ -50,12 +61,30 @@ export function loadServerConfig(flags: ServerFlags = {}, env: Env = process.env
     databaseUrl: resolveDatabaseUrl(flags.database, env),
     rateLimit: integer('--rate-limit / RATE_LIMIT', flags.rateLimit ?? env.RATE_LIMIT, 120, 0),
     logLevel: oneOf('--log-level / LOG_LEVEL', flags.logLevel ?? env.LOG_LEVEL, LOG_LEVELS, 'info'),
+    redisUrl: redisUrl(flags.redis ?? env.REDIS_URL),
+    redisPrefix: nonEmpty(
+      '--redis-prefix / REDIS_PREFIX',
+      flags.redisPrefix ?? env.REDIS_PREFIX,
+      'opencrunch:',
+    ),
+    workers: integer('--workers / WORKERS', flags.workers ?? env.WORKERS, 1, 1, 256),
   })
 }
 
 /** The database every command uses: `--database`, else `DATABASE_URL`, else the default file. */
 export function resolveDatabaseUrl(flag: string | undefined, env: Env = process.env): string {
   return nonEmpty('--database / DATABASE_URL', flag ?? env.DATABASE_URL, DEFAULT_DATABASE)
+}
+
+function redisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null
+  const value = raw.trim()
+  if (!/^rediss?:\/\//.test(value)) {
+    throw new ConfigError(
+      `--redis / REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379; got "${redact(raw)}".`,
+    )
+  }
+  return value
 }
 
 function integer(

@@ -51,6 +51,8 @@ export interface TestServerOptions {
   readonly database?: string
   /** How often due snoozes are ended; the server's default (1 s) unless given. */
   readonly snoozeCheckMs?: number
+  /** Redis for the rate-limit counters (and the key prefix to count under). */
+  readonly redis?: { readonly url: string; readonly keyPrefix: string }
   /** Wraps the database the server uses (to watch the statements it runs, say). */
   readonly wrapDb?: (db: Db) => Db
 }
@@ -75,6 +77,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     logLevel: (process.env.OPENCRUNCH_TEST_LOG as 'error' | undefined) ?? 'silent',
     now,
     ...(options.snoozeCheckMs === undefined ? {} : { snoozeCheckMs: options.snoozeCheckMs }),
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo

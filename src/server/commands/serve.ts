@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { buildApp } from '../app.js'
-import { loadServerConfig, type ServerFlags } from '../config.js'
+import type { FastifyInstance } from 'fastify'
+import { loadServerConfig, type ServerConfig, type ServerFlags } from '../config.js'
 import { ARTICLE_CHAT_ID } from '../fixtures/demo.js'
 import { ensureDemo } from '../fixtures/demo-key.js'
 import { listOrganizations } from '../features/organization/organization.repository.js'
@@ -8,7 +9,8 @@ import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase } from '../storage/open.js'
 import { describeSummary, loadFixtureFile } from './fixture.js'
-import { terminal, unixNow, type Output } from './shared.js'
+import { isServeWorker, onStopRequest, reportListening, startWorkers } from './serve-workers.js'
+import { CommandError, terminal, unixNow, type Output } from './shared.js'
 
 interface ServeOptions extends ServerFlags {
   readonly fixture?: string
@@ -20,35 +22,48 @@ const SHUTDOWN_GRACE_MS = 10_000
 
 /**
  * Runs the server until SIGTERM or SIGINT: opens and migrates the database, loads `--fixture`
- * and `--demo` data into an empty one, listens, and on a signal stops taking connections,
- * finishes the requests in flight, closes the database and exits 0.
+ * and `--demo` data into an empty one, listens (in `--workers` processes, on PostgreSQL), and on
+ * a signal stops taking connections, finishes the requests in flight, closes the database and
+ * exits 0.
  */
 export async function serve(options: ServeOptions, output: Output = terminal): Promise<void> {
   const config = loadServerConfig(options)
-  const db = openDatabase({
-    url: config.databaseUrl,
-    onBackgroundError: (message) => output.err(`Background checkpoint failed: ${message}`),
-  })
+  if (isServeWorker()) return serveAsWorker(config, output)
+  const db = openDatabase({ url: config.databaseUrl, onBackgroundError: backgroundError(output) })
   let demoKey: string | null
   try {
+    if (config.workers > 1 && !db.manyProcesses) {
+      throw new CommandError(
+        `--workers ${config.workers} needs PostgreSQL: ${db.location} is one file with one ` +
+          'writer at a time, so one process serves it best. Leave out --workers, or pass ' +
+          '--database postgres://user:password@host:5432/database.',
+      )
+    }
     demoKey = await prepareData(db, options, config.databaseUrl, output)
   } catch (error) {
     await db.close()
     throw error
   }
 
-  const app = await buildApp({ db, rateLimit: config.rateLimit, logLevel: config.logLevel })
-  // Before listening: a supervisor may signal as soon as it sees the "listening" line.
-  stopOnSignals(output, async () => {
-    await app.close()
+  let port: number
+  if (config.workers > 1) {
     await db.close()
-  })
-  await app.listen({ port: config.port, host: config.host })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : config.port
+    const workers = await startWorkers(config.workers, output)
+    stopOnSignals(output, () => workers.stop())
+    port = workers.port
+  } else {
+    const app = await startApp(db, config)
+    // Before listening: a supervisor may signal as soon as it sees the "listening" line.
+    stopOnSignals(output, async () => {
+      await app.close()
+      await db.close()
+    })
+    port = await listen(app, config)
+  }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const base = `http://${host}:${port}/v1`
-  output.out(`opencrunch is listening on ${base} (${db.location})`)
+  const processes = config.workers > 1 ? `, ${config.workers} processes` : ''
+  output.out(`opencrunch is listening on ${base} (${db.location}${processes})`)
   if (demoKey !== null) {
     output.out(`API key: ${demoKey}`)
     output.out(
@@ -56,6 +71,54 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
         `-d '{"id": ${ARTICLE_CHAT_ID}, "read": true}'`,
     )
   }
+}
+
+/** One of `--workers` processes: serves what the primary prepared, until the primary says stop. */
+async function serveAsWorker(config: ServerConfig, output: Output): Promise<void> {
+  const db = openDatabase({ url: config.databaseUrl, onBackgroundError: backgroundError(output) })
+  const app = await startApp(db, config)
+  let stopped = false
+  const stop = () => {
+    if (stopped) return
+    stopped = true
+    void app
+      .close()
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          output.err(`Worker shutdown failed: ${(error as Error).message}`)
+          process.exit(1)
+        },
+      )
+  }
+  // The primary asks each worker to stop; a terminal's Ctrl-C also reaches workers directly.
+  onStopRequest(stop)
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  reportListening(await listen(app, config))
+}
+
+function backgroundError(output: Output) {
+  return (message: string) => output.err(`Background database work failed: ${message}`)
+}
+
+function startApp(db: Db, config: ServerConfig): Promise<FastifyInstance> {
+  return buildApp({
+    db,
+    rateLimit: config.rateLimit,
+    logLevel: config.logLevel,
+    ...(config.redisUrl === null
+      ? {}
+      : { redis: { url: config.redisUrl, keyPrefix: config.redisPrefix } }),
+  })
+}
+
+/** Listens as configured; resolves with the port (the one picked, for port 0). */
+async function listen(app: FastifyInstance, config: ServerConfig): Promise<number> {
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address()
+  return typeof address === 'object' && address !== null ? address.port : config.port
 }
 
 /**
@@ -140,7 +203,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to listen on (default: HOST, else 127.0.0.1)')
     .option(
       '--database <url>',
-      'SQLite file path or :memory: (default: DATABASE_URL, else ./data/opencrunch.db)',
+      'postgres://..., a SQLite file path or :memory: (default: DATABASE_URL, else ./data/opencrunch.db)',
     )
     .option('--fixture <file>', 'load this fixture first, if the database has no organizations')
     .option(
@@ -148,6 +211,18 @@ export function registerServeCommand(program: Command): void {
       'requests a minute per API key; 0 turns limiting off (default: RATE_LIMIT, else 120)',
     )
     .option('--demo', 'on an empty database, create a demo organization and print its API key')
+    .option(
+      '--redis <url>',
+      'Redis that several processes share rate limits through (default: REDIS_URL, else none)',
+    )
+    .option(
+      '--redis-prefix <prefix>',
+      'prefix of every Redis key (default: REDIS_PREFIX, else opencrunch:)',
+    )
+    .option(
+      '--workers <n>',
+      'server processes on this machine, PostgreSQL only (default: WORKERS, else 1)',
+    )
     .option(
       '--log-level <level>',
       'fatal, error, warn, info, debug, trace or silent (default: LOG_LEVEL, else info)',

@@ -25,7 +25,7 @@ export const terminal: Output = {
 /** The `--database` option every command shares. */
 export const DATABASE_OPTION = [
   '--database <url>',
-  'SQLite file path or :memory: (default: DATABASE_URL, else ./data/opencrunch.db)',
+  'postgres://..., a SQLite file path or :memory: (default: DATABASE_URL, else ./data/opencrunch.db)',
 ] as const
 
 /**

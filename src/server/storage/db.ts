@@ -63,6 +63,11 @@ export interface Db extends Queryable {
   /** Human-readable description of where the data lives, for logs. */
   readonly location: string
   /**
+   * Whether several server processes may serve this database at once. PostgreSQL: yes. SQLite:
+   * no; one file has one writer at a time, so one process serves it best.
+   */
+  readonly manyProcesses: boolean
+  /**
    * Runs `fn` in a transaction: commits when it resolves, rolls back when it throws; nothing
    * outside sees its changes before the commit. SQLite runs one transaction at a time. PostgreSQL
    * runs them side by side (READ COMMITTED), so a transaction that reads a row and then changes

@@ -67,6 +67,7 @@ const POSTGRES_DIALECT: Dialect = {
 export class PostgresDb implements Db {
   readonly dialect = POSTGRES_DIALECT
   readonly location: string
+  readonly manyProcesses = true
   private readonly pool: pg.Pool
   private readonly prepared = new Map<string, { name: string; text: string }>()
   private readonly onPool: Queryable

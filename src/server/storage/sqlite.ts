@@ -57,6 +57,7 @@ const SQLITE_DIALECT: Dialect = {
 export class SqliteDb implements Db {
   readonly dialect = SQLITE_DIALECT
   readonly location: string
+  readonly manyProcesses = false
   private readonly raw: Database.Database
   private readonly statements = new Map<string, Statement>()
   /** The last transaction queued: the next one starts when it has ended. */

@@ -1,4 +1,4 @@
-/** A database URL with its password hidden, for messages and logs. */
+/** A database or Redis URL with its password hidden, for messages and logs. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]+@/, '//$1:***@')
+  return url.replace(/\/\/([^:/@]*):[^@/]+@/, '//$1:***@')
 }
