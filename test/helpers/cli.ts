@@ -11,7 +11,16 @@ import { afterEach, beforeEach } from 'vitest'
 const BIN = fileURLToPath(new URL('../../bin/opencrunch.js', import.meta.url))
 const WAIT_MS = 20_000
 /** Settings a test must not inherit from the shell that runs it. */
-const SETTINGS = ['DATABASE_URL', 'PORT', 'HOST', 'RATE_LIMIT', 'LOG_LEVEL']
+const SETTINGS = [
+  'DATABASE_URL',
+  'PORT',
+  'HOST',
+  'RATE_LIMIT',
+  'LOG_LEVEL',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'WORKERS',
+]
 
 /** Each command is a Node process start; a busy CI machine may take seconds per test. */
 export const SLOW = { timeout: 120_000 }
@@ -77,6 +86,45 @@ export function waitFor(child: Child, pattern: RegExp): Promise<RegExpExecArray>
 }
 
 /**
+ * Starts `opencrunch ...args` in `cwd`, with the shell's environment minus the server settings,
+ * plus `env`. The caller kills it.
+ */
+export function spawnCli(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Child {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
+  )
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...base, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let exited!: (code: number | null) => void
+  const child: Child = {
+    proc,
+    stdout: '',
+    stderr: '',
+    closed: false,
+    exit: new Promise((resolve) => (exited = resolve)),
+  }
+  proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
+  proc.on('close', (code) => {
+    child.closed = true
+    exited(code)
+  })
+  return child
+}
+
+/** The base URL (`http://HOST:PORT`) a `serve` child prints once it listens. */
+export async function listeningUrl(child: Child): Promise<string> {
+  return (await waitFor(child, /listening on (http:\/\/\S+)\/v1/))[1]!
+}
+
+/**
  * A fresh working directory per test, and the processes started in it, all killed and removed
  * after the test whatever happened. Call once at the top of a test file.
  */
@@ -97,30 +145,12 @@ export function useCliSandbox() {
 
   /** Starts `opencrunch ...args` in the test's directory, with only `env`'s settings. */
   function start(args: readonly string[], env: Record<string, string> = {}): Child {
-    const base = Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
-    )
-    const proc = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { ...base, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let exited!: (code: number | null) => void
-    const child: Child = {
-      proc,
-      stdout: '',
-      stderr: '',
-      closed: false,
-      exit: new Promise((resolve) => (exited = resolve)),
-    }
-    proc.stdout.setEncoding('utf8').on('data', (chunk: string) => (child.stdout += chunk))
-    proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (child.stderr += chunk))
-    proc.on('close', (code) => {
-      child.closed = true
-      children.delete(child)
-      exited(code)
-    })
+    const child = spawnCli(args, dir, env)
     children.add(child)
+    child.exit.then(
+      () => children.delete(child),
+      () => {},
+    )
     return child
   }
 
@@ -137,8 +167,7 @@ export function useCliSandbox() {
     /** Starts `serve` and resolves with its base URL once it listens. */
     serve: async (args: readonly string[], env: Record<string, string> = {}) => {
       const child = start(['serve', ...args], env)
-      const url = (await waitFor(child, /listening on (http:\/\/\S+)\/v1/))[1]!
-      return { child, url }
+      return { child, url: await listeningUrl(child) }
     },
     /** Writes `value` as a JSON file in the test's directory; returns its path. */
     writeJson: (name: string, value: unknown): string => {
