@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { FixtureError, loadFixture, parseFixture } from '../src/server/fixtures/fixture.load.js'
@@ -296,6 +297,44 @@ describe('a fixture with an error is refused whole', () => {
       ],
     })
     await expectRefused(fixture, 'organizations[0].chats[0].messages[1].createdAt', /oldest first/)
+  })
+
+  it('refuses message ids on some messages of a chat but not all', async () => {
+    const fixture = withChat({
+      messages: [
+        { id: 900, from: 'customer', text: 'Hello', createdAt: 1795290000 },
+        { from: 'customer', text: 'Hello?', createdAt: 1795290060 },
+      ],
+    })
+    await expectRefused(fixture, 'organizations[0].chats[0].messages', /every message .* or none/)
+  })
+
+  it('refuses message ids that do not grow', async () => {
+    const fixture = withChat({
+      messages: [
+        { id: 901, from: 'customer', text: 'Hello', createdAt: 1795290000 },
+        { id: 900, from: 'customer', text: 'Hello?', createdAt: 1795290060 },
+      ],
+    })
+    await expectRefused(fixture, 'organizations[0].chats[0].messages[1].id', /ids grow/)
+  })
+
+  it('refuses a read position naming no message of the chat', async () => {
+    const fixture = withChat({
+      agentReadUpTo: 5,
+      messages: [{ id: 900, from: 'customer', text: 'Hello', createdAt: 1795290000 }],
+    })
+    await expectRefused(fixture, 'organizations[0].chats[0].agentReadUpTo', /no message with id 5/)
+  })
+
+  it('refuses a stored API key that is not a SHA-256, and one the database has', async () => {
+    const bad: any = minimal()
+    bad.organizations[0].storedApiKeys = [{ sha256: 'abc', hint: 'oc_x', createdAt: 1 }]
+    await expectRefused(bad, 'organizations[0].storedApiKeys[0].sha256', /not valid/)
+    const taken: any = minimal()
+    const digest = createHash('sha256').update('globex-key-1').digest('hex')
+    taken.organizations[0].storedApiKeys = [{ sha256: digest, hint: 'glob', createdAt: 1 }]
+    await expectRefused(taken, 'organizations[0].storedApiKeys[0].sha256', /already exists/)
   })
 
   it('refuses an unknown status', async () => {

@@ -29,6 +29,8 @@ export interface RequestOptions {
 export interface TestServer {
   /** `http://127.0.0.1:PORT` */
   readonly url: string
+  /** The database it serves, for a command line pointed at the same data. */
+  readonly databaseUrl: string
   readonly db: Db
   readonly app: FastifyInstance
   request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>
@@ -86,6 +88,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
 
   return {
     url,
+    databaseUrl: database.url,
     db,
     app,
     request: (method, path, requestOptions = {}) =>

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerExportCommand } from './export.js'
 import { registerFixtureCommands } from './fixture.js'
 import { registerKeyCommands } from './keys.js'
 import { registerMigrateCommand } from './migrate.js'
@@ -12,6 +13,7 @@ export function registerServerCommands(program: Command): void {
   registerOrganizationCommands(program)
   registerKeyCommands(program)
   registerFixtureCommands(program)
+  registerExportCommand(program)
   registerMigrateCommand(program)
   registerSeedCommand(program)
 }

@@ -126,6 +126,23 @@ export async function setReadState(
   return changed === 1
 }
 
+/**
+ * Sets a chat's read positions as given (a fixture's, exported from another database); the
+ * flags are set apart, with `setReadState`.
+ */
+export async function setReadPositions(
+  db: Queryable,
+  organizationId: number,
+  chatId: number,
+  positions: ReadPositions,
+): Promise<void> {
+  await db.run(
+    `UPDATE chat_read_states SET agent_read_message_id = ?, customer_read_message_id = ?
+     ${WHERE_CHAT}`,
+    [positions.agent_read_message_id, positions.customer_read_message_id, chatId, organizationId],
+  )
+}
+
 /** A chat's read position per side: the newest message id each side has read, or null. */
 export interface ReadPositions {
   readonly agent_read_message_id: number | null

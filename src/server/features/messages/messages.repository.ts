@@ -42,6 +42,7 @@ export async function countMessages(db: Queryable, chatId: number): Promise<numb
 }
 
 export interface NewMessage {
+  id?: number | undefined
   chatId: number
   agentId: number | null
   sender: 'agent' | 'customer'
@@ -52,9 +53,10 @@ export interface NewMessage {
 
 export async function insertMessage(db: Queryable, message: NewMessage): Promise<number> {
   const row = await db.get<{ id: number }>(
-    `INSERT INTO messages (chat_id, agent_id, sender, type, text, created_at)
-     VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO messages (id, chat_id, agent_id, sender, type, text, created_at)
+     VALUES (${db.dialect.newId('messages')}, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
+      message.id ?? null,
       message.chatId,
       message.agentId,
       message.sender,

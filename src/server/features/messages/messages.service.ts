@@ -16,6 +16,8 @@ export interface PostMessageInput {
   readonly type: 'message' | 'private' | 'tech'
   readonly text: string
   readonly createdAt: number
+  /** Keep this id (a fixture's); new messages get the next one. */
+  readonly id?: number | undefined
 }
 
 /** A `message` without an agent is the customer's; every other kind comes from the team side. */
@@ -56,6 +58,7 @@ export async function appendMessage(
   }
   const kind = kindOf(input)
   const id = await insertMessage(tx, {
+    id: input.id,
     chatId: input.chatId,
     agentId: input.agentId,
     sender: kind === 'customer' ? 'customer' : 'agent',
