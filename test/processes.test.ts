@@ -7,6 +7,7 @@ import { freshDatabase, ENGINE, ON_SQLITE, type TestDatabase } from './helpers/e
 import { ACME_KEY, acmeFixture } from './helpers/fixtures.js'
 import { describeRace } from './helpers/race.js'
 import { REDIS_URL, redisPrefix } from './helpers/redis.js'
+import { MIGRATIONS } from '../src/server/storage/migrations/index.js'
 import { send } from './helpers/server.js'
 
 /**
@@ -94,6 +95,28 @@ if (SEVERAL_PROCESSES) {
     }
   })
 }
+
+describe.runIf(ENGINE === 'postgres')(
+  'migrations started by several processes at once',
+  SLOW,
+  () => {
+    const cli = useCliSandbox()
+
+    it('are applied once, and every process ends on the newest schema', async () => {
+      const database = await freshDatabase()
+      try {
+        const runs = await Promise.all(
+          Array.from({ length: 4 }, () => cli.run(['migrate', '--database', database.url])),
+        )
+        expect(runs.map((run) => [run.code, run.stderr])).toEqual(runs.map(() => [0, '']))
+        const applied = runs.flatMap((run) => run.stdout.match(/^Applied \d+ /gm) ?? [])
+        expect(applied.sort()).toEqual(MIGRATIONS.map((m) => `Applied ${m.version} `).sort())
+      } finally {
+        await database.drop()
+      }
+    })
+  },
+)
 
 describe('serve --workers', SLOW, () => {
   const cli = useCliSandbox()

@@ -56,6 +56,12 @@ export interface Dialect {
    */
   newId(table: string): string
   readonly json: JsonSql
+  /**
+   * A statement that, run first in a transaction, holds off every other process's migrations
+   * until it ends; null where a write transaction already excludes the others (SQLite's
+   * BEGIN IMMEDIATE).
+   */
+  readonly migrationLock: string | null
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */

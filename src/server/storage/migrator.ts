@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import type { Db, Queryable } from './db.js'
 import { MIGRATIONS, type Migration } from './migrations/index.js'
 
 /** A migration the migrator applied. */
@@ -20,12 +20,24 @@ export class SchemaTooNewError extends Error {
 }
 
 /** The schema version the database is at; 0 when it has none. */
-export async function schemaVersion(db: Db): Promise<number> {
-  await ensureMigrationsTable(db)
-  const row = await db.get<{ version: number | null }>(
+export function schemaVersion(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    await lockMigrations(db, tx)
+    await ensureMigrationsTable(db, tx)
+    return versionIn(tx)
+  })
+}
+
+async function versionIn(tx: Queryable): Promise<number> {
+  const row = await tx.get<{ version: number | null }>(
     'SELECT max(version) AS version FROM schema_migrations',
   )
-  return row?.version ?? 0
+  return Number(row?.version ?? 0)
+}
+
+/** Holds off other processes' migrations until the transaction ends. */
+async function lockMigrations(db: Db, tx: Queryable): Promise<void> {
+  if (db.dialect.migrationLock !== null) await tx.get(db.dialect.migrationLock)
 }
 
 /**
@@ -45,14 +57,19 @@ export async function migrate(
   for (const migration of migrations) {
     if (migration.version <= current) continue
     const started = performance.now()
-    await db.transaction(async (tx) => {
+    const ran = await db.transaction(async (tx) => {
+      // Several servers may start at once on one database: the first to get here applies it.
+      await lockMigrations(db, tx)
+      if ((await versionIn(tx)) >= migration.version) return false
       await tx.exec(migration.sql(db.dialect))
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,
         Math.floor(Date.now() / 1000),
       ])
+      return true
     })
+    if (!ran) continue
     const done = {
       version: migration.version,
       name: migration.name,
@@ -64,8 +81,8 @@ export async function migrate(
   return applied
 }
 
-async function ensureMigrationsTable(db: Db): Promise<void> {
-  await db.exec(
+async function ensureMigrationsTable(db: Db, tx: Queryable): Promise<void> {
+  await tx.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,

@@ -41,6 +41,8 @@ const POSTGRES_DIALECT: Dialect = {
   bigint: 'BIGINT',
   // An id given moves the identity sequence past it, as SQLite's rowid follows the largest id:
   // a row inserted later without one never collides with it.
+  // Any fixed key: the transaction-scoped advisory lock is released at commit or rollback.
+  migrationLock: 'SELECT pg_advisory_xact_lock(7283401)',
   newId: (table) => `(SELECT CASE WHEN given.id IS NULL THEN nextval('${table}_id_seq')
       ELSE given.id + 0 * setval('${table}_id_seq',
         GREATEST(given.id, (SELECT last_value FROM ${table}_id_seq))) END

@@ -34,6 +34,7 @@ const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
   newId: () => '?',
+  migrationLock: null,
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,
