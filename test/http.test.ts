@@ -151,6 +151,18 @@ describe('routing', () => {
     expect(res.text).toBe('{"status":"ok"}')
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
   })
+
+  it('answers GET /healthz with 503 while the database does not answer', async () => {
+    const own = await startServer({ fixture: twoTenantFixture() })
+    try {
+      await own.db.close()
+      const res = await own.request('GET', '/healthz', { key: null })
+      expect(res.status).toBe(503)
+      expect(res.text).toBe('{"status":"unavailable","reason":"database"}')
+    } finally {
+      await own.app.close()
+    }
+  })
 })
 
 describe('request bodies', () => {

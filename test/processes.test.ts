@@ -1,8 +1,18 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { get as httpGet } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listeningUrl, SLOW, spawnCli, useCliSandbox, within, type Child } from './helpers/cli.js'
+import {
+  listeningUrl,
+  SLOW,
+  spawnCli,
+  useCliSandbox,
+  waitFor,
+  within,
+  type Child,
+} from './helpers/cli.js'
 import { freshDatabase, ENGINE, ON_SQLITE, type TestDatabase } from './helpers/engines.js'
 import { ACME_KEY, acmeFixture } from './helpers/fixtures.js'
 import { describeRace } from './helpers/race.js'
@@ -49,6 +59,26 @@ async function startPair(rateLimit: number): Promise<Pair> {
   } catch (error) {
     await close()
     throw error
+  }
+}
+
+/** The request-id prefix (one per process) of the process that answers a new connection. */
+function answeredBy(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(`${url}/healthz`, { agent: false }, (response) => {
+      response.resume()
+      resolve(String(response.headers['x-request-id']).split('-')[0]!)
+    })
+    request.on('error', reject)
+  })
+}
+
+/** Polls `check` until it holds, for at most 10 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + 10_000
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('still not true after 10 s')
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
 
@@ -131,7 +161,7 @@ describe('serve --workers', SLOW, () => {
           { DATABASE_URL: database.url },
         )
         expect(child.stdout).toMatch(/listening on .*, 2 processes\)/)
-        const key = /API key: (\S+)/.exec(child.stdout)![1]!
+        const key = (await waitFor(child, /API key: (\S+)/))[1]!
         const answers = await Promise.all(
           Array.from({ length: 8 }, () =>
             send(url, 'PUT', '/v1/chats/readByAgent', { key, body: { id: 5208, read: true } }),
@@ -140,12 +170,32 @@ describe('serve --workers', SLOW, () => {
         expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200))
         // Request ids start with their process's own prefix: two processes answered.
         const prefixes = new Set(
-          answers.map((res) => res.headers.get('x-request-id')!.split('-')[0]),
+          await Promise.all(Array.from({ length: 8 }, () => answeredBy(url))),
         )
         expect(prefixes.size).toBe(2)
 
+        // A worker that dies is replaced, and the primary says so.
+        const workers = execFileSync('pgrep', ['-P', String(child.proc.pid)], { encoding: 'utf8' })
+        process.kill(Number(workers.trim().split('\n')[0]), 'SIGKILL')
+        await within(
+          new Promise<void>((resolve) => {
+            const check = () =>
+              /was killed by SIGKILL; starting another/.test(child.stderr) && resolve()
+            child.proc.stderr!.on('data', check)
+            check()
+          }),
+          'the primary to replace a killed worker',
+        )
+        // The replacement listens on the same port, and answers its share again.
+        await eventually(async () => {
+          // A new connection each: the cluster hands out connections, not requests.
+          const again = await Promise.all(Array.from({ length: 8 }, () => answeredBy(url)))
+          return new Set(again).size === 2 && again.some((prefix) => !prefixes.has(prefix))
+        })
+
         child.proc.kill('SIGTERM')
-        expect(await within(child.exit, 'serve --workers to stop')).toBe(0)
+        const code = await within(child.exit, 'serve --workers to stop')
+        expect(code, child.stdout + child.stderr).toBe(0)
         expect(child.stdout).toContain('Stopped.')
       } finally {
         await database.drop()

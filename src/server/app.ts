@@ -160,9 +160,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { prefix: '/v1' },
   )
 
+  // For load balancers and supervisors: 200 while the database answers, 503 while it does not.
   app.get('/healthz', async (_request, reply) => {
-    await options.db.ping()
-    return reply.type('application/json; charset=utf-8').send('{"status":"ok"}')
+    reply.type('application/json; charset=utf-8')
+    try {
+      await options.db.ping()
+    } catch (error) {
+      app.log.error({ err: error }, 'health check: the database does not answer')
+      return reply.code(503).send('{"status":"unavailable","reason":"database"}')
+    }
+    return reply.send('{"status":"ok"}')
   })
 
   return app

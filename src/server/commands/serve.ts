@@ -9,7 +9,14 @@ import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase } from '../storage/open.js'
 import { describeSummary, loadFixtureFile } from './fixture.js'
-import { isServeWorker, onStopRequest, reportListening, startWorkers } from './serve-workers.js'
+import {
+  isServeWorker,
+  onStopRequest,
+  reportListening,
+  pickFreePort,
+  sharedPort,
+  startWorkers,
+} from './serve-workers.js'
 import { CommandError, terminal, unixNow, type Output } from './shared.js'
 
 interface ServeOptions extends ServerFlags {
@@ -48,7 +55,8 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
   let port: number
   if (config.workers > 1) {
     await db.close()
-    const workers = await startWorkers(config.workers, output)
+    const shared = config.port === 0 ? await pickFreePort(config.host) : config.port
+    const workers = await startWorkers(config.workers, shared, output)
     stopOnSignals(output, () => workers.stop())
     port = workers.port
   } else {
@@ -76,13 +84,13 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
 /** One of `--workers` processes: serves what the primary prepared, until the primary says stop. */
 async function serveAsWorker(config: ServerConfig, output: Output): Promise<void> {
   const db = openDatabase({ url: config.databaseUrl, onBackgroundError: backgroundError(output) })
-  const app = await startApp(db, config)
+  const started: { app?: FastifyInstance } = {}
   let stopped = false
   const stop = () => {
     if (stopped) return
     stopped = true
-    void app
-      .close()
+    // A stop may come while the worker is still starting: then there is no app to close yet.
+    void Promise.resolve(started.app?.close())
       .then(() => db.close())
       .then(
         () => process.exit(0),
@@ -96,7 +104,11 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   onStopRequest(stop)
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
-  reportListening(await listen(app, config))
+  const app = await startApp(db, config)
+  started.app = app
+  if (stopped) return
+  // Every worker, replacements included, listens on the one port the primary chose.
+  reportListening(await listen(app, { ...config, port: sharedPort() ?? config.port }))
 }
 
 function backgroundError(output: Output) {
