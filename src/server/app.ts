@@ -22,11 +22,13 @@ import {
   notFound,
   renderErrors,
 } from './http/error-handler.js'
+import { registerOpenApi } from './http/openapi.js'
 import { createRateLimiter } from './http/rate-limit.js'
 import { validatorCompiler } from './http/validation.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './shared-state/rate-limit-store.js'
 import { RedisRateLimitStore } from './shared-state/redis-rate-limit-store.js'
 import type { Db } from './storage/db.js'
+import { PACKAGE_VERSION } from '../version.js'
 
 export interface AppOptions {
   /** Where the data lives; the caller opens, migrates and closes it. */
@@ -109,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
+  await registerOpenApi(app, PACKAGE_VERSION)
   parseBodiesAsJson(app)
   renderErrors(app)
   app.addHook('onRequest', (request, reply, done) => {

@@ -7,6 +7,7 @@ import type { Db } from '../../src/server/storage/db.js'
 import { migrate } from '../../src/server/storage/migrator.js'
 import { openDatabase } from '../../src/server/storage/open.js'
 import { freshDatabase } from './engines.js'
+import { checkResponsesAgainstOpenApi } from './openapi-check.js'
 
 /** An answer as a client sees it. `body` is the parsed JSON (or `undefined` when not JSON). */
 export interface TestResponse {
@@ -81,6 +82,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...(options.snoozeCheckMs === undefined ? {} : { snoozeCheckMs: options.snoozeCheckMs }),
     ...(options.redis === undefined ? {} : { redis: options.redis }),
   })
+  const mismatches = checkResponsesAgainstOpenApi(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
@@ -97,6 +99,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       await app.close()
       await db.close()
       await database.drop()
+      if (mismatches.length > 0) {
+        throw new Error(
+          `Answers that /openapi.json does not describe:\n${[...new Set(mismatches)].join('\n')}`,
+        )
+      }
     },
   }
 }
