@@ -1,0 +1,179 @@
+import type {
+  Agent,
+  AgentList,
+  Application,
+  ApplicationList,
+  BatchCustomerChange,
+  Chat,
+  ChatList,
+  CreateChatBody,
+  CreateCustomerBody,
+  CreateEventBody,
+  CreateMessageBody,
+  Customer,
+  CustomerChangeBody,
+  CustomerList,
+  Department,
+  DepartmentList,
+  Event,
+  Message,
+  MessageList,
+  OrganizationResponse,
+  Rating,
+  SearchBody,
+  TagCustomerBody,
+  UntagCustomerBody,
+} from '../contract/index.js'
+import { Transport, type ClientOptions } from './http.js'
+import { pages, type PageOptions } from './paginate.js'
+
+/** An id as the API takes it: a number, or a numeric string. */
+export type Id = number | string
+
+/** `sort` and `order` of a sortable list, with `offset` and `limit`. */
+export interface ListOptions {
+  readonly sort?: string
+  readonly order?: 'asc' | 'desc'
+  readonly offset?: number
+  readonly limit?: number
+}
+
+/** A chat's status as `PUT /chats/status` takes it: a name or a code 1-6. */
+export type SettableStatus =
+  'new' | 'opened' | 'pending' | 'on hold' | 'no communication' | 'closed' | 1 | 2 | 3 | 4 | 5 | 6
+
+/**
+ * A typed client of the HelpCrunch REST API v1, for HelpCrunch itself or an opencrunch server.
+ * One method per endpoint; `all` methods iterate a whole list, page by page. Errors are thrown as
+ * `HelpCrunchError` (status and `errors`), `RateLimitError` (after the retries) or
+ * `ConnectionError`.
+ */
+export function createClient(options: ClientOptions) {
+  const http = new Transport(options)
+  const get = <T>(path: string, query?: Record<string, string | number | undefined>) =>
+    http.request<T>({ method: 'GET', path, ...(query ? { query } : {}) })
+  const send = <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+    http.request<T>({ method, path, ...(body === undefined ? {} : { body }) })
+  const list = (options: ListOptions = {}) => ({ ...options })
+
+  const chats = {
+    /** `GET /chats`: one page, `{data, meta: {total}}`. */
+    list: (options?: ListOptions) => get<ChatList>('/chats', list(options)),
+    /** Every chat, across pages. */
+    all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
+      pages<Chat>(options, (offset, limit) =>
+        get<ChatList>('/chats', { ...list(options), offset, limit }).then((page) => ({
+          items: page.data,
+          total: page.meta.total,
+        })),
+      ),
+    get: (id: Id) => get<Chat>(`/chats/${id}`),
+    create: (body: CreateChatBody) => send<Chat>('POST', '/chats', body),
+    /** `POST /chats/search`: one page of the chats matching `filter`. */
+    search: (body: SearchBody = {}) => send<ChatList>('POST', '/chats/search', body),
+    /** Every chat matching the search, across pages. */
+    searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
+      pages<Chat>(paging, (offset, limit) =>
+        send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then((page) => ({
+          items: page.data,
+          total: page.meta.total,
+        })),
+      ),
+    /** Marks the chat read (`true`) or unread (`false`) for the agents; answers the whole chat. */
+    readByAgent: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/readByAgent', { id, read }),
+    /** The same for the customer's side. */
+    readByCustomer: (id: Id, read: boolean) =>
+      send<Chat>('PUT', '/chats/readByCustomer', { id, read }),
+    setStatus: (id: Id, status: SettableStatus) =>
+      send<Chat>('PUT', '/chats/status', { id, status }),
+    setAssignee: (id: Id, assignee: Id | null) =>
+      send<Chat>('PUT', '/chats/assignee', { id, assignee }),
+    setDepartment: (id: Id, department: Id | null) =>
+      send<Chat>('PUT', '/chats/department', { id, department }),
+    rate: (id: Id, rating: Rating) => send<Chat>('PUT', '/chats/rate', { id, rating }),
+    /** Snoozes until `until` (UNIX seconds); `null` ends the snooze. */
+    snooze: (id: Id, until: number | null) =>
+      send<Chat>('PUT', '/chats/snooze', { id, snoozedUntil: until }),
+    /** `GET /chats/{id}/messages`: one page, newest first. */
+    messages: (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
+      get<MessageList>(`/chats/${id}/messages`, list(options)),
+    /** Every message of the chat, newest first, across pages. */
+    allMessages: (id: Id, paging: PageOptions = {}) =>
+      pages<Message>(paging, (offset, limit) =>
+        get<MessageList>(`/chats/${id}/messages`, { offset, limit }).then((page) => ({
+          items: page.data,
+          total: page.total,
+        })),
+      ),
+  }
+
+  const messages = {
+    /** Posts a message: leave `agent` out to write as the customer. */
+    send: (body: CreateMessageBody) => send<Message>('POST', '/messages', body),
+  }
+
+  const customers = {
+    list: (options?: ListOptions) => get<CustomerList>('/customers', list(options)),
+    all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
+      pages<Customer>(options, (offset, limit) =>
+        get<CustomerList>('/customers', { ...list(options), offset, limit }).then((page) => ({
+          items: page.data,
+          total: page.total,
+        })),
+      ),
+    get: (id: Id) => get<Customer>(`/customers/${id}`),
+    create: (body: CreateCustomerBody) => send<Customer>('POST', '/customers', body),
+    /** `PUT`: fields left out are cleared. */
+    replace: (id: Id, body: CustomerChangeBody) => send<Customer>('PUT', `/customers/${id}`, body),
+    /** `PATCH`: fields left out stay as they are. */
+    update: (id: Id, body: CustomerChangeBody) => send<Customer>('PATCH', `/customers/${id}`, body),
+    /** `PUT /customers/batch`: 1 to 10 changes, all or nothing. */
+    updateMany: (changes: readonly BatchCustomerChange[]) =>
+      send<Customer[]>('PUT', '/customers/batch', changes),
+    delete: (id: Id) => send<'Ok'>('DELETE', `/customers/${id}`),
+    search: (body: SearchBody = {}) => send<CustomerList>('POST', '/customers/search', body),
+    searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
+      pages<Customer>(paging, (offset, limit) =>
+        send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(
+          (page) => ({ items: page.data, total: page.total }),
+        ),
+      ),
+    tag: (id: Id, tags: TagCustomerBody['tags']) =>
+      send<Customer>('PUT', `/customers/${id}/tags`, { tags }),
+    untag: (id: Id, tags: UntagCustomerBody['tags']) =>
+      send<Customer>('DELETE', `/customers/${id}/tags`, { tags }),
+  }
+
+  const team = <Item, Page extends { data: Item[]; meta: { total: number } }>(path: string) => ({
+    list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, list(options)),
+    all: (paging: PageOptions = {}) =>
+      pages<Item>(paging, (offset, limit) =>
+        get<Page>(path, { offset, limit }).then((page) => ({
+          items: page.data,
+          total: page.meta.total,
+        })),
+      ),
+  })
+
+  return {
+    chats,
+    messages,
+    customers,
+    events: {
+      /** Records an activity event of a customer. */
+      create: (body: CreateEventBody) => send<Event>('POST', '/events', body),
+    },
+    agents: {
+      ...team<Agent, AgentList>('/agents'),
+      /** Unsubscribes the agent from HelpCrunch's newsletter. */
+      unsubscribe: (id: Id) => get<'Ok'>(`/agents/${id}/unsubscribe`),
+    },
+    departments: team<Department, DepartmentList>('/departments'),
+    applications: team<Application, ApplicationList>('/applications'),
+    organization: {
+      get: () => get<OrganizationResponse>('/organization').then((answer) => answer.data),
+    },
+  }
+}
+
+export type HelpCrunchClient = ReturnType<typeof createClient>
