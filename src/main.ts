@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
+import { registerApiCommands } from './cli/index.js'
 import { ConfigError } from './server/config.js'
 import { CommandError } from './server/commands/shared.js'
 import { registerServerCommands } from './server/commands/index.js'
 import { FixtureError } from './server/fixtures/fixture.load.js'
 import { SchemaTooNewError } from './server/storage/migrator.js'
 import { UnsupportedDatabaseError } from './server/storage/open.js'
-
-const { version } = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-) as { version: string }
+import { PACKAGE_VERSION } from './version.js'
 
 /** Errors whose message is all a person needs: printed alone, exit status 1. */
 const EXPECTED = [
@@ -24,11 +21,14 @@ const EXPECTED = [
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command()
     .name('opencrunch')
-    .description('A HelpCrunch REST API v1 server, and the tools to run it')
-    .version(version)
+    .description(
+      'A HelpCrunch REST API v1 server, the tools to run it, and a command line for its API',
+    )
+    .version(PACKAGE_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
   registerServerCommands(program)
+  registerApiCommands(program)
   try {
     await program.parseAsync(argv)
   } catch (error) {

@@ -76,6 +76,40 @@ export function resolveDatabaseUrl(flag: string | undefined, env: Env = process.
   return nonEmpty('--database / DATABASE_URL', flag ?? env.DATABASE_URL, DEFAULT_DATABASE)
 }
 
+/** How the people's command line (`opencrunch chats ...`) reaches an API. */
+export interface ApiConfig {
+  /** `--api-key`, else `HELPCRUNCH_API_KEY`; required. */
+  readonly apiKey: string
+  /** `--base-url`, else `HELPCRUNCH_BASE_URL`, else HelpCrunch's own. */
+  readonly baseUrl: string
+}
+
+export function loadApiConfig(
+  flags: { readonly apiKey?: string; readonly baseUrl?: string },
+  env: Env = process.env,
+): ApiConfig {
+  const apiKey = (flags.apiKey ?? env.HELPCRUNCH_API_KEY ?? '').trim()
+  if (apiKey === '') {
+    throw new ConfigError(
+      'No API key: set HELPCRUNCH_API_KEY or pass --api-key. HelpCrunch shows keys under ' +
+        'Settings -> Developers -> REST API; an opencrunch server prints one with ' +
+        '"opencrunch keys create --org DOMAIN".',
+    )
+  }
+  const baseUrl = nonEmpty(
+    '--base-url / HELPCRUNCH_BASE_URL',
+    flags.baseUrl ?? env.HELPCRUNCH_BASE_URL,
+    'https://api.helpcrunch.com/v1',
+  )
+  if (!/^https?:\/\/\S+$/.test(baseUrl)) {
+    throw new ConfigError(
+      `--base-url / HELPCRUNCH_BASE_URL must be an http(s) URL such as ` +
+        `http://127.0.0.1:8080/v1; got "${baseUrl}".`,
+    )
+  }
+  return Object.freeze({ apiKey, baseUrl })
+}
+
 function redisUrl(raw: string | undefined): string | null {
   if (raw === undefined || raw.trim() === '') return null
   const value = raw.trim()

@@ -20,6 +20,8 @@ const SETTINGS = [
   'REDIS_URL',
   'REDIS_PREFIX',
   'WORKERS',
+  'HELPCRUNCH_API_KEY',
+  'HELPCRUNCH_BASE_URL',
 ]
 
 /** Each command is a Node process start; a busy CI machine may take seconds per test. */

@@ -1,0 +1,212 @@
+import type { Command } from 'commander'
+import type { Chat, Message, SearchFilter } from '../client/index.js'
+import { CommandError } from '../server/commands/shared.js'
+import {
+  apiCommand,
+  fields,
+  rows,
+  runApi,
+  when,
+  wholeNumber,
+  type ApiOptions,
+  type Column,
+} from './context.js'
+
+const CHAT_COLUMNS: readonly Column<Chat>[] = [
+  ['ID', (chat) => chat.id],
+  ['STATUS', (chat) => chat.status],
+  ['CUSTOMER', (chat) => chat.customer.name ?? chat.customer.email ?? chat.customer.id],
+  ['ASSIGNEE', (chat) => chat.assignee?.name],
+  ['READ BY AGENT', (chat) => (chat.readByAgent ? 'yes' : 'no')],
+  ['LAST MESSAGE', (chat) => when(chat.lastMessageAt)],
+  ['TEXT', (chat) => chat.lastMessageText],
+]
+
+const CHAT_FIELDS: readonly Column<Chat>[] = [
+  ...CHAT_COLUMNS.slice(0, 4),
+  ['DEPARTMENT', (chat) => chat.department?.name],
+  ['READ BY AGENT', (chat) => chat.readByAgent],
+  ['READ BY CUSTOMER', (chat) => chat.readByCustomer],
+  ['CREATED', (chat) => when(chat.createdAt)],
+  ['LAST MESSAGE', (chat) => when(chat.lastMessageAt)],
+  ['TEXT', (chat) => chat.lastMessageText],
+]
+
+const MESSAGE_COLUMNS: readonly Column<Message>[] = [
+  ['ID', (message) => message.id],
+  ['FROM', (message) => (message.from === 'agent' ? (message.agent?.name ?? 'agent') : 'customer')],
+  ['TYPE', (message) => message.type],
+  ['READ', (message) => (message.read ? 'yes' : 'no')],
+  ['SENT', (message) => when(message.createdAt)],
+  ['TEXT', (message) => message.text],
+]
+
+interface ListFlags extends ApiOptions {
+  readonly sort?: string
+  readonly order?: 'asc' | 'desc'
+  readonly limit?: string
+  readonly offset?: string
+}
+
+/** `status=opened`, `chats.createdAt>1700000000`, `customer.email~@acme`. */
+export function parseFilter(expression: string): SearchFilter {
+  const match = /^\s*([\w.]+)\s*(!=|>=|<=|!~|=|>|<|~)\s*(.*?)\s*$/.exec(expression)
+  if (!match) {
+    throw new CommandError(
+      `Cannot read the filter "${expression}": write FIELD OPERATOR VALUE, such as status=opened ` +
+        'or createdAt>1700000000 (operators: = != > < >= <= ~ !~).',
+    )
+  }
+  const [, field, operator, raw] = match as unknown as [string, string, string, string]
+  const value = /^-?\d+$/.test(raw)
+    ? Number(raw)
+    : raw === 'true' || raw === 'false'
+      ? raw === 'true'
+      : raw
+  return { field, operator, value }
+}
+
+function paging(flags: ListFlags) {
+  return {
+    ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+    ...(flags.order === undefined ? {} : { order: flags.order }),
+    ...(flags.limit === undefined ? {} : { limit: wholeNumber('--limit', flags.limit) }),
+    ...(flags.offset === undefined ? {} : { offset: wholeNumber('--offset', flags.offset) }),
+  }
+}
+
+function listOptions(command: Command, sortable = true): Command {
+  if (sortable) {
+    command
+      .option('--sort <field>', 'createdAt, lastMessageAt, lastCustomerMessageAt or closedAt')
+      .option('--order <order>', 'asc or desc')
+  }
+  return command
+    .option('--limit <n>', 'how many (1-100; default 100)')
+    .option('--offset <n>', 'how many to skip')
+}
+
+export function registerChatCommands(program: Command): void {
+  const chats = program.command('chats').description('Read and change chats through the API')
+
+  apiCommand(listOptions(chats.command('list').description('List chats, newest first'))).action(
+    (flags: ListFlags) =>
+      runApi(
+        flags,
+        (client) => client.chats.list(paging(flags)),
+        (page) =>
+          `${rows(page.data, CHAT_COLUMNS)}\n${page.data.length} of ${page.meta.total} chats`,
+      ),
+  )
+
+  apiCommand(chats.command('get').description('Show one chat').argument('<id>', 'chat id')).action(
+    (id: string, flags: ApiOptions) =>
+      runApi(
+        flags,
+        (client) => client.chats.get(wholeNumber('id', id)),
+        (chat) => fields(chat, CHAT_FIELDS),
+      ),
+  )
+
+  apiCommand(
+    listOptions(
+      chats
+        .command('search')
+        .description('Find chats: --filter status=opened --filter assignee=3 (all must hold)')
+        .option('--filter <expression...>', 'FIELD OPERATOR VALUE; operators = != > < >= <= ~ !~')
+        .option('--any', 'match chats that meet any filter, not all'),
+    ),
+  ).action((flags: ListFlags & { filter?: string[]; any?: boolean }) =>
+    runApi(
+      flags,
+      (client) =>
+        client.chats.search({
+          filter: (flags.filter ?? []).map(parseFilter),
+          ...(flags.any ? { comparison: 'OR' } : {}),
+          ...paging(flags),
+        }),
+      (page) => `${rows(page.data, CHAT_COLUMNS)}\n${page.data.length} of ${page.meta.total} chats`,
+    ),
+  )
+
+  for (const [name, read] of [
+    ['read', true],
+    ['unread', false],
+  ] as const) {
+    apiCommand(
+      chats
+        .command(name)
+        .description(`Mark a chat ${name} for the agents (or, with --customer, the customer)`)
+        .argument('<id>', 'chat id')
+        .option('--customer', "the customer's side instead of the agents'"),
+    ).action((id: string, flags: ApiOptions & { customer?: boolean }) =>
+      runApi(
+        flags,
+        (client) =>
+          flags.customer
+            ? client.chats.readByCustomer(wholeNumber('id', id), read)
+            : client.chats.readByAgent(wholeNumber('id', id), read),
+        (chat) =>
+          `Chat ${chat.id}: read by agent ${chat.readByAgent ? 'yes' : 'no'}, ` +
+          `read by customer ${chat.readByCustomer ? 'yes' : 'no'}.`,
+      ),
+    )
+  }
+
+  apiCommand(
+    listOptions(
+      chats
+        .command('messages')
+        .description("A chat's messages, newest first")
+        .argument('<id>', 'chat id'),
+      false,
+    ),
+  ).action((id: string, flags: ListFlags) =>
+    runApi(
+      flags,
+      (client) => client.chats.messages(wholeNumber('id', id), paging(flags)),
+      (page) =>
+        `${rows(page.data, MESSAGE_COLUMNS)}\n${page.data.length} of ${page.total} messages`,
+    ),
+  )
+
+  apiCommand(
+    chats
+      .command('status')
+      .description('Set a chat status: new, opened, pending, "on hold", "no communication", closed')
+      .argument('<id>', 'chat id')
+      .argument('<status>', 'the new status'),
+  ).action((id: string, status: string, flags: ApiOptions) =>
+    runApi(
+      flags,
+      (client) => client.chats.setStatus(wholeNumber('id', id), status as 'opened'),
+      (chat) => `Chat ${chat.id} is ${chat.status}.`,
+    ),
+  )
+}
+
+export function registerMessageCommands(program: Command): void {
+  const messages = program.command('messages').description('Send messages through the API')
+  apiCommand(
+    messages
+      .command('send')
+      .description('Send a message to a chat: from an agent with --agent, else as the customer')
+      .requiredOption('--chat <id>', 'the chat')
+      .requiredOption('--text <text>', 'what to say')
+      .option('--agent <id>', 'the agent who writes (leave out to write as the customer)')
+      .option('--private', 'a private note for the team (needs --agent)'),
+  ).action(
+    (flags: ApiOptions & { chat: string; text: string; agent?: string; private?: boolean }) =>
+      runApi(
+        flags,
+        (client) =>
+          client.messages.send({
+            chat: wholeNumber('--chat', flags.chat),
+            text: flags.text,
+            type: flags.private ? 'private' : 'message',
+            ...(flags.agent === undefined ? {} : { agent: wholeNumber('--agent', flags.agent) }),
+          }),
+        (message) => `Sent message ${message.id} to chat ${message.chat}.`,
+      ),
+  )
+}

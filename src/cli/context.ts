@@ -1,0 +1,107 @@
+import type { Command } from 'commander'
+import {
+  ConnectionError,
+  createClient,
+  HelpCrunchError,
+  RateLimitError,
+  type HelpCrunchClient,
+} from '../client/index.js'
+import { loadApiConfig } from '../server/config.js'
+import { CommandError } from '../server/commands/shared.js'
+import { table } from '../server/commands/table.js'
+
+/** The options every API command takes. */
+export interface ApiOptions {
+  readonly apiKey?: string
+  readonly baseUrl?: string
+  readonly json?: boolean
+}
+
+/** Adds `--api-key`, `--base-url` and `--json` to an API command. */
+export function apiCommand(command: Command): Command {
+  return command
+    .option('--api-key <key>', 'the API key (default: HELPCRUNCH_API_KEY)')
+    .option(
+      '--base-url <url>',
+      'the API, ending in /v1 (default: HELPCRUNCH_BASE_URL, else https://api.helpcrunch.com/v1)',
+    )
+    .option('--json', 'print the API answer as JSON, for scripts')
+}
+
+/** One column of a table: its title and how a row shows in it. */
+export type Column<T> = readonly [string, (row: T) => unknown]
+
+/**
+ * Runs an API command: builds the client from flags and environment, runs `work`, and prints its
+ * answer as JSON (`--json`) or through `show`. API errors become messages that say what to do.
+ */
+export async function runApi<T>(
+  options: ApiOptions,
+  work: (client: HelpCrunchClient) => Promise<T>,
+  show: (answer: T) => string,
+): Promise<void> {
+  const client = createClient(loadApiConfig(options))
+  let answer: T
+  try {
+    answer = await work(client)
+  } catch (error) {
+    throw explain(error)
+  }
+  process.stdout.write(`${options.json ? JSON.stringify(answer, null, 2) : show(answer)}\n`)
+}
+
+/** Rows as a table with the given columns; `(none)` for an empty list. */
+export function rows<T>(items: readonly T[], columns: readonly Column<T>[]): string {
+  if (items.length === 0) return '(none)'
+  return table(
+    columns.map(([title]) => title),
+    items.map((item) => columns.map(([, cell]) => text(cell(item)))),
+  )
+}
+
+/** One object as `field: value` lines. */
+export function fields<T>(item: T, columns: readonly Column<T>[]): string {
+  const width = Math.max(...columns.map(([title]) => title.length))
+  return columns.map(([title, cell]) => `${title.padEnd(width)}  ${text(cell(item))}`).join('\n')
+}
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '-'
+  const line = typeof value === 'string' ? value : JSON.stringify(value)
+  const flat = line.replace(/\s+/g, ' ')
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat
+}
+
+/** A UNIX-seconds string as `YYYY-MM-DD HH:MM` (UTC), for people. */
+export function when(seconds: string | null): string | null {
+  if (seconds === null) return null
+  return new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+function explain(error: unknown): Error {
+  if (error instanceof RateLimitError) {
+    return new CommandError(
+      `${error.message}. Wait ${error.retryAfter} s and run the command again.`,
+    )
+  }
+  if (error instanceof HelpCrunchError) {
+    const next =
+      error.status === 401
+        ? 'Check HELPCRUNCH_API_KEY (or --api-key) and that the key belongs to this API.'
+        : error.status === 404
+          ? 'Check the id: "opencrunch chats list" and "opencrunch customers list" show them.'
+          : error.status === 400
+            ? 'Fix the value named above; every command has --help.'
+            : 'Try again; if it persists, the server log has the request id ' +
+              `${error.requestId ?? '(none)'}.`
+    return new CommandError(`${error.message}. ${next}`)
+  }
+  if (error instanceof ConnectionError) return new CommandError(error.message)
+  return error as Error
+}
+
+/** A whole number given on the command line, or a message naming the argument. */
+export function wholeNumber(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new CommandError(`${name} must be a whole number; got "${raw}".`)
+  return Number(raw)
+}

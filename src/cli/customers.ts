@@ -1,0 +1,185 @@
+import type { Command } from 'commander'
+import type { Agent, Application, Customer, Department } from '../client/index.js'
+import {
+  apiCommand,
+  fields,
+  rows,
+  runApi,
+  wholeNumber,
+  type ApiOptions,
+  type Column,
+} from './context.js'
+import { parseFilter } from './chats.js'
+
+const CUSTOMER_COLUMNS: readonly Column<Customer>[] = [
+  ['ID', (customer) => customer.id],
+  ['NAME', (customer) => customer.name],
+  ['EMAIL', (customer) => customer.email],
+  ['USER ID', (customer) => customer.userId],
+  ['COMPANY', (customer) => customer.company],
+  ['TAGS', (customer) => customer.tags.map((tag) => tag.name).join(', ')],
+]
+
+const CUSTOMER_FIELDS: readonly Column<Customer>[] = [
+  ...CUSTOMER_COLUMNS,
+  ['PHONE', (customer) => customer.phone],
+  [
+    'LOCATION',
+    (customer) =>
+      [customer.location.city, customer.location.countryCode].filter(Boolean).join(', '),
+  ],
+  ['CUSTOM DATA', (customer) => customer.customData],
+  ['NOTES', (customer) => customer.notes],
+]
+
+interface PageFlags extends ApiOptions {
+  readonly limit?: string
+  readonly offset?: string
+}
+
+function page(flags: PageFlags) {
+  return {
+    ...(flags.limit === undefined ? {} : { limit: wholeNumber('--limit', flags.limit) }),
+    ...(flags.offset === undefined ? {} : { offset: wholeNumber('--offset', flags.offset) }),
+  }
+}
+
+function pageOptions(command: Command): Command {
+  return command
+    .option('--limit <n>', 'how many (1-100; default 100)')
+    .option('--offset <n>', 'how many to skip')
+}
+
+export function registerCustomerCommands(program: Command): void {
+  const customers = program
+    .command('customers')
+    .description('Read and change customers through the API')
+
+  apiCommand(pageOptions(customers.command('list').description('List customers'))).action(
+    (flags: PageFlags) =>
+      runApi(
+        flags,
+        (client) => client.customers.list(page(flags)),
+        (list) =>
+          `${rows(list.data, CUSTOMER_COLUMNS)}\n${list.data.length} of ${list.total} customers`,
+      ),
+  )
+
+  apiCommand(
+    customers.command('get').description('Show one customer').argument('<id>', 'customer id'),
+  ).action((id: string, flags: ApiOptions) =>
+    runApi(
+      flags,
+      (client) => client.customers.get(wholeNumber('id', id)),
+      (customer) => fields(customer, CUSTOMER_FIELDS),
+    ),
+  )
+
+  apiCommand(
+    pageOptions(
+      customers
+        .command('search')
+        .description('Find customers: --filter email~@acme.com (all must hold)')
+        .option('--filter <expression...>', 'FIELD OPERATOR VALUE; operators = != > < >= <= ~ !~'),
+    ),
+  ).action((flags: PageFlags & { filter?: string[] }) =>
+    runApi(
+      flags,
+      (client) =>
+        client.customers.search({ filter: (flags.filter ?? []).map(parseFilter), ...page(flags) }),
+      (list) =>
+        `${rows(list.data, CUSTOMER_COLUMNS)}\n${list.data.length} of ${list.total} customers`,
+    ),
+  )
+
+  apiCommand(
+    customers
+      .command('create')
+      .description('Create a customer')
+      .option('--name <name>')
+      .option('--email <email>')
+      .option('--user-id <id>', "your system's id for the customer")
+      .option('--company <company>')
+      .option('--phone <phone>'),
+  ).action(
+    (
+      flags: ApiOptions & {
+        name?: string
+        email?: string
+        userId?: string
+        company?: string
+        phone?: string
+      },
+    ) =>
+      runApi(
+        flags,
+        (client) =>
+          client.customers.create({
+            ...(flags.name === undefined ? {} : { name: flags.name }),
+            ...(flags.email === undefined ? {} : { email: flags.email }),
+            ...(flags.userId === undefined ? {} : { userId: flags.userId }),
+            ...(flags.company === undefined ? {} : { company: flags.company }),
+            ...(flags.phone === undefined ? {} : { phone: flags.phone }),
+          }),
+        (customer) => `Created customer ${customer.id}.`,
+      ),
+  )
+
+  apiCommand(
+    customers
+      .command('delete')
+      .description('Delete a customer and their chats')
+      .argument('<id>', 'customer id'),
+  ).action((id: string, flags: ApiOptions) =>
+    runApi(
+      flags,
+      (client) => client.customers.delete(wholeNumber('id', id)),
+      () => `Deleted customer ${id}.`,
+    ),
+  )
+}
+
+/** `agents`, `departments` and `applications`: lists only, as the API has them. */
+export function registerTeamCommands(program: Command): void {
+  const agentColumns: readonly Column<Agent>[] = [
+    ['ID', (agent) => agent.id],
+    ['NAME', (agent) => agent.name],
+    ['EMAIL', (agent) => agent.email],
+    ['ROLE', (agent) => agent.role],
+  ]
+  const departmentColumns: readonly Column<Department>[] = [
+    ['ID', (department) => department.id],
+    ['NAME', (department) => department.name],
+  ]
+  const applicationColumns: readonly Column<Application>[] = [
+    ['ID', (application) => application.id],
+    ['NAME', (application) => application.name],
+    ['TYPE', (application) => application.type],
+  ]
+  apiCommand(program.command('agents').description('List the agents (through the API)')).action(
+    (flags: ApiOptions) =>
+      runApi(
+        flags,
+        (client) => client.agents.list(),
+        (list) => rows(list.data, agentColumns),
+      ),
+  )
+  apiCommand(
+    program.command('departments').description('List the departments (through the API)'),
+  ).action((flags: ApiOptions) =>
+    runApi(
+      flags,
+      (client) => client.departments.list(),
+      (list) => rows(list.data, departmentColumns),
+    ),
+  )
+  apiCommand(
+    program.command('applications').description('List the applications (through the API)'),
+  ).action((flags: ApiOptions) =>
+    runApi(
+      flags,
+      (client) => client.applications.list(),
+      (list) => rows(list.data, applicationColumns),
+    ),
+  )
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SLOW, useCliSandbox } from './helpers/cli.js'
+import { ACME_KEY, acmeFixture } from './helpers/fixtures.js'
+import { startServer, type TestServer } from './helpers/server.js'
+
+// The command line for people, against a real opencrunch server, as a support engineer runs it.
+
+const cli = useCliSandbox()
+let server: TestServer
+let env: Record<string, string>
+
+beforeAll(async () => {
+  server = await startServer({ fixture: acmeFixture() })
+  env = { HELPCRUNCH_API_KEY: ACME_KEY, HELPCRUNCH_BASE_URL: `${server.url}/v1` }
+})
+afterAll(async () => {
+  await server.close()
+})
+
+const opencrunch = async (...args: string[]) => {
+  const result = await cli.run(args, env)
+  return result
+}
+
+describe('chats', SLOW, () => {
+  it('lists chats as a table for people, and as the API answer with --json', async () => {
+    const table = await opencrunch('chats', 'list', '--sort', 'createdAt', '--order', 'asc')
+    expect(table.code, table.stderr).toBe(0)
+    const lines = table.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(
+      /^ID\s+STATUS\s+CUSTOMER\s+ASSIGNEE\s+READ BY AGENT\s+LAST MESSAGE\s+TEXT$/,
+    )
+    expect(lines[1]).toMatch(
+      /^1\s+\S+\s+Alice\s+-\s+(yes|no)\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+Hello Alice$/,
+    )
+    expect(lines.at(-1)).toBe('3 of 3 chats')
+    const json = await opencrunch('chats', 'list', '--json', '--limit', '2')
+    expect(JSON.parse(json.stdout)).toMatchObject({ meta: { total: 3 } })
+    expect(JSON.parse(json.stdout).data).toHaveLength(2)
+  })
+
+  it('shows one chat, marks it read and unread for either side, and the server agrees', async () => {
+    const shown = await opencrunch('chats', 'get', '2')
+    expect(shown.stdout).toMatch(/^ID\s+2$/m)
+    expect(shown.stdout).toMatch(/^ASSIGNEE\s+Sarah$/m)
+    const unread = await opencrunch('chats', 'unread', '2')
+    expect(unread.stdout.trim()).toBe('Chat 2: read by agent no, read by customer yes.')
+    expect((await server.request('GET', '/v1/chats/2')).body.readByAgent).toBe(false)
+    const read = await opencrunch('chats', 'read', '2')
+    expect(read.stdout.trim()).toBe('Chat 2: read by agent yes, read by customer yes.')
+    const customer = await opencrunch('chats', 'unread', '2', '--customer')
+    expect(customer.stdout.trim()).toBe('Chat 2: read by agent yes, read by customer no.')
+  })
+
+  it('searches with filters, lists messages, and changes the status', async () => {
+    const found = await opencrunch('chats', 'search', '--filter', 'customer=101')
+    expect(found.code, found.stderr).toBe(0)
+    expect(found.stdout.trim().split('\n').at(-1)).toBe('1 of 1 chats')
+    const messages = await opencrunch('chats', 'messages', '1')
+    expect(messages.stdout).toMatch(/^\d+\s+Sarah\s+message\s+(yes|no)\s+.*Hello Alice$/m)
+    const status = await opencrunch('chats', 'status', '1', 'pending')
+    expect(status.stdout.trim()).toBe('Chat 1 is pending.')
+  })
+})
+
+describe('messages, customers and the team', SLOW, () => {
+  it('sends a message as an agent and as the customer', async () => {
+    const agent = await opencrunch(
+      'messages',
+      'send',
+      '--chat',
+      '2',
+      '--agent',
+      '1',
+      '--text',
+      'On it',
+    )
+    expect(agent.stdout).toMatch(/^Sent message \d+ to chat 2\.$/m)
+    const customer = await opencrunch('messages', 'send', '--chat', '2', '--text', 'Thanks')
+    expect(customer.code).toBe(0)
+    const newest = (await server.request('GET', '/v1/chats/2/messages?limit=2')).body.data
+    expect(newest.map((m: any) => [m.from, m.text])).toEqual([
+      ['customer', 'Thanks'],
+      ['agent', 'On it'],
+    ])
+  })
+
+  it('creates, finds, shows and deletes a customer', async () => {
+    const created = await opencrunch(
+      'customers',
+      'create',
+      '--name',
+      'Dana',
+      '--email',
+      'dana@example.com',
+    )
+    const id = /^Created customer (\d+)\.$/m.exec(created.stdout)![1]!
+    const found = await opencrunch('customers', 'search', '--filter', 'email~dana@')
+    expect(found.stdout).toMatch(new RegExp(`^${id}\\s+Dana\\s+dana@example.com`, 'm'))
+    expect((await opencrunch('customers', 'get', id)).stdout).toMatch(/^NAME\s+Dana$/m)
+    expect((await opencrunch('customers', 'list')).stdout).toContain('Dana')
+    expect((await opencrunch('customers', 'delete', id)).stdout.trim()).toBe(
+      `Deleted customer ${id}.`,
+    )
+  })
+
+  it('lists agents, departments and applications', async () => {
+    expect((await opencrunch('agents')).stdout).toMatch(/^1\s+Sarah\s+sarah@acme.test\s+admin$/m)
+    expect((await opencrunch('departments')).stdout).toMatch(/^10\s+Support$/m)
+    expect((await opencrunch('applications')).stdout).toMatch(/^1\s+Website\s+widget$/m)
+  })
+})
+
+describe('failures say what to do next, and exit 1', SLOW, () => {
+  it('asks for a key when none is set', async () => {
+    const res = await cli.run(['chats', 'list'], { HELPCRUNCH_BASE_URL: env.HELPCRUNCH_BASE_URL! })
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('No API key: set HELPCRUNCH_API_KEY or pass --api-key.')
+  })
+
+  it('names an unknown chat and how to find one', async () => {
+    const res = await opencrunch('chats', 'read', '5208')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('HelpCrunch answered 404: Chat for ID "5208" was not found.')
+    expect(res.stderr).toContain('"opencrunch chats list"')
+  })
+
+  it('refuses an id that is not a number before asking the server', async () => {
+    const res = await opencrunch('chats', 'get', 'abc')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('id must be a whole number; got "abc".')
+  })
+
+  it('says a wrong key is wrong, and where keys come from', async () => {
+    const res = await opencrunch('agents', '--api-key', 'nope-nope')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('HelpCrunch answered 401')
+    expect(res.stderr).toContain('Check HELPCRUNCH_API_KEY (or --api-key)')
+  })
+
+  it('says when the server cannot be reached', async () => {
+    const res = await opencrunch('agents', '--base-url', 'http://127.0.0.1:1/v1')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:1: .*Check the base URL/)
+  })
+
+  it('explains a filter it cannot read', async () => {
+    const res = await opencrunch('chats', 'search', '--filter', 'status')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('write FIELD OPERATOR VALUE, such as status=opened')
+  })
+})
+
+describe('--help', SLOW, () => {
+  const COMMANDS = [
+    ['chats', 'list'],
+    ['chats', 'get'],
+    ['chats', 'search'],
+    ['chats', 'read'],
+    ['chats', 'unread'],
+    ['chats', 'messages'],
+    ['chats', 'status'],
+    ['messages', 'send'],
+    ['customers', 'list'],
+    ['customers', 'get'],
+    ['customers', 'search'],
+    ['customers', 'create'],
+    ['customers', 'delete'],
+    ['agents'],
+    ['departments'],
+    ['applications'],
+  ]
+
+  it('is on every API command, with the key and base URL options', async () => {
+    for (const command of COMMANDS) {
+      const res = await cli.run([...command, '--help'])
+      expect(res.code, command.join(' ')).toBe(0)
+      expect(res.stdout).toContain(`Usage: opencrunch ${command.join(' ')}`)
+      expect(res.stdout).toContain('--api-key <key>')
+      expect(res.stdout).toContain('HELPCRUNCH_BASE_URL')
+      expect(res.stdout).toContain('--json')
+    }
+  })
+})
