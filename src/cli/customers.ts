@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { Agent, Application, Customer, Department } from '../client/index.js'
+import type { Agent, Application, Customer, Department, HelpCrunchClient } from '../client/index.js'
 import {
   apiCommand,
   fields,
@@ -156,30 +156,19 @@ export function registerTeamCommands(program: Command): void {
     ['NAME', (application) => application.name],
     ['TYPE', (application) => application.type],
   ]
-  apiCommand(program.command('agents').description('List the agents (through the API)')).action(
-    (flags: ApiOptions) =>
-      runApi(
-        flags,
-        (client) => client.agents.list(),
-        (list) => rows(list.data, agentColumns),
-      ),
-  )
-  apiCommand(
-    program.command('departments').description('List the departments (through the API)'),
-  ).action((flags: ApiOptions) =>
-    runApi(
-      flags,
-      (client) => client.departments.list(),
-      (list) => rows(list.data, departmentColumns),
-    ),
-  )
-  apiCommand(
-    program.command('applications').description('List the applications (through the API)'),
-  ).action((flags: ApiOptions) =>
-    runApi(
-      flags,
-      (client) => client.applications.list(),
-      (list) => rows(list.data, applicationColumns),
-    ),
+  listCommand(program, 'agents', (client) => client.agents.list(), agentColumns)
+  listCommand(program, 'departments', (client) => client.departments.list(), departmentColumns)
+  listCommand(program, 'applications', (client) => client.applications.list(), applicationColumns)
+}
+
+/** A command that lists one kind of thing as a table (`opencrunch agents`). */
+function listCommand<T>(
+  program: Command,
+  name: string,
+  list: (client: HelpCrunchClient) => Promise<{ data: T[] }>,
+  columns: readonly Column<T>[],
+): void {
+  apiCommand(program.command(name).description(`List the ${name} (through the API)`)).action(
+    (flags: ApiOptions) => runApi(flags, list, (answer) => rows(answer.data, columns)),
   )
 }

@@ -27,6 +27,18 @@ import type {
 import { Transport, type ClientOptions } from './http.js'
 import { pages, type PageOptions } from './paginate.js'
 
+/** `{data, meta: {total}}` (chats and the team) as a page to iterate. */
+const metaPage = <T>(page: { data: T[]; meta: { total: number } }) => ({
+  items: page.data,
+  total: page.meta.total,
+})
+
+/** `{data, total}` (customers and messages) as a page to iterate. */
+const totalPage = <T>(page: { data: T[]; total: number }) => ({
+  items: page.data,
+  total: page.total,
+})
+
 /** An id as the API takes it: a number, or a numeric string. */
 export type Id = number | string
 
@@ -62,10 +74,7 @@ export function createClient(options: ClientOptions) {
     /** Every chat, across pages. */
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Chat>(options, (offset, limit) =>
-        get<ChatList>('/chats', { ...list(options), offset, limit }).then((page) => ({
-          items: page.data,
-          total: page.meta.total,
-        })),
+        get<ChatList>('/chats', { ...list(options), offset, limit }).then(metaPage),
       ),
     get: (id: Id) => get<Chat>(`/chats/${id}`),
     create: (body: CreateChatBody) => send<Chat>('POST', '/chats', body),
@@ -74,10 +83,7 @@ export function createClient(options: ClientOptions) {
     /** Every chat matching the search, across pages. */
     searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
       pages<Chat>(paging, (offset, limit) =>
-        send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then((page) => ({
-          items: page.data,
-          total: page.meta.total,
-        })),
+        send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then(metaPage),
       ),
     /** Marks the chat read (`true`) or unread (`false`) for the agents; answers the whole chat. */
     readByAgent: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/readByAgent', { id, read }),
@@ -100,10 +106,7 @@ export function createClient(options: ClientOptions) {
     /** Every message of the chat, newest first, across pages. */
     allMessages: (id: Id, paging: PageOptions = {}) =>
       pages<Message>(paging, (offset, limit) =>
-        get<MessageList>(`/chats/${id}/messages`, { offset, limit }).then((page) => ({
-          items: page.data,
-          total: page.total,
-        })),
+        get<MessageList>(`/chats/${id}/messages`, { offset, limit }).then(totalPage),
       ),
   }
 
@@ -116,10 +119,7 @@ export function createClient(options: ClientOptions) {
     list: (options?: ListOptions) => get<CustomerList>('/customers', list(options)),
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Customer>(options, (offset, limit) =>
-        get<CustomerList>('/customers', { ...list(options), offset, limit }).then((page) => ({
-          items: page.data,
-          total: page.total,
-        })),
+        get<CustomerList>('/customers', { ...list(options), offset, limit }).then(totalPage),
       ),
     get: (id: Id) => get<Customer>(`/customers/${id}`),
     create: (body: CreateCustomerBody) => send<Customer>('POST', '/customers', body),
@@ -134,9 +134,7 @@ export function createClient(options: ClientOptions) {
     search: (body: SearchBody = {}) => send<CustomerList>('POST', '/customers/search', body),
     searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
       pages<Customer>(paging, (offset, limit) =>
-        send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(
-          (page) => ({ items: page.data, total: page.total }),
-        ),
+        send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(totalPage),
       ),
     tag: (id: Id, tags: TagCustomerBody['tags']) =>
       send<Customer>('PUT', `/customers/${id}/tags`, { tags }),
@@ -147,12 +145,7 @@ export function createClient(options: ClientOptions) {
   const team = <Item, Page extends { data: Item[]; meta: { total: number } }>(path: string) => ({
     list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, list(options)),
     all: (paging: PageOptions = {}) =>
-      pages<Item>(paging, (offset, limit) =>
-        get<Page>(path, { offset, limit }).then((page) => ({
-          items: page.data,
-          total: page.meta.total,
-        })),
-      ),
+      pages<Item>(paging, (offset, limit) => get<Page>(path, { offset, limit }).then(metaPage)),
   })
 
   return {
