@@ -79,6 +79,7 @@ describe('the client, one method per endpoint', () => {
     expect(unread).toMatchObject({ id: 2, readByAgent: false })
     expect((await client.chats.readByAgent('2', true)).readByAgent).toBe(true)
     expect((await client.chats.readByCustomer(1, false)).readByCustomer).toBe(false)
+    expect((await client.chats.read(2, false)).readByAgent).toBe(false)
   })
 
   it('changes status, assignee, department, rating and snooze', async () => {

@@ -87,6 +87,8 @@ export function createClient(options: ClientOptions) {
       ),
     /** Marks the chat read (`true`) or unread (`false`) for the agents; answers the whole chat. */
     readByAgent: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/readByAgent', { id, read }),
+    /** `PUT /chats/read`: the older name of `readByAgent`, kept by HelpCrunch. */
+    read: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/read', { id, read }),
     /** The same for the customer's side. */
     readByCustomer: (id: Id, read: boolean) =>
       send<Chat>('PUT', '/chats/readByCustomer', { id, read }),
