@@ -1,21 +1,27 @@
 import { Command, CommanderError } from 'commander'
-import { registerApiCommands } from './cli/index.js'
-import { ConfigError } from './server/config.js'
-import { CommandError } from './server/commands/shared.js'
-import { registerServerCommands } from './server/commands/index.js'
-import { FixtureError } from './server/fixtures/fixture.load.js'
-import { SchemaTooNewError } from './server/storage/migrator.js'
-import { UnsupportedDatabaseError } from './server/storage/open.js'
 import { PACKAGE_VERSION } from './version.js'
 
-/** Errors whose message is all a person needs: printed alone, exit status 1. */
-const EXPECTED = [
-  ConfigError,
-  CommandError,
-  FixtureError,
-  SchemaTooNewError,
-  UnsupportedDatabaseError,
-]
+/**
+ * Errors whose message is all a person needs: printed alone, exit status 1. Matched by name, so
+ * that a command loads only the modules it uses.
+ */
+const EXPECTED = new Set([
+  'ConfigError',
+  'CommandError',
+  'FixtureError',
+  'SchemaTooNewError',
+  'UnsupportedDatabaseError',
+])
+
+/** The commands that talk to an API; they need none of the server's modules. */
+const API_COMMANDS = new Set([
+  'chats',
+  'messages',
+  'customers',
+  'agents',
+  'departments',
+  'applications',
+])
 
 /** The `opencrunch` command line. */
 export async function main(argv: readonly string[]): Promise<void> {
@@ -27,7 +33,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     .version(PACKAGE_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-  registerServerCommands(program)
+  // A support engineer's `opencrunch chats list` starts in a fraction of the server's load time.
+  if (!API_COMMANDS.has(argv[2] ?? '')) {
+    const { registerServerCommands } = await import('./server/commands/index.js')
+    registerServerCommands(program)
+  }
+  const { registerApiCommands } = await import('./cli/index.js')
   registerApiCommands(program)
   try {
     await program.parseAsync(argv)
@@ -36,8 +47,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = error.exitCode
       return
     }
-    if (EXPECTED.some((type) => error instanceof type)) {
-      process.stderr.write(`opencrunch: ${(error as Error).message}\n`)
+    if (error instanceof Error && EXPECTED.has(error.name)) {
+      process.stderr.write(`opencrunch: ${error.message}\n`)
       process.exitCode = 1
       return
     }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { Chat, Message, SearchFilter } from '../client/index.js'
-import { CommandError } from '../server/commands/shared.js'
+import { CommandError } from '../server/commands/command-error.js'
 import {
   apiCommand,
   fields,

@@ -7,7 +7,7 @@ import {
   type HelpCrunchClient,
 } from '../client/index.js'
 import { loadApiConfig } from '../server/config.js'
-import { CommandError } from '../server/commands/shared.js'
+import { CommandError } from '../server/commands/command-error.js'
 import { table } from '../server/commands/table.js'
 
 /** The options every API command takes. */

@@ -3,13 +3,7 @@ import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase } from '../storage/open.js'
 
-/** A failure the person at the terminal can fix; its message says how. Exits with status 1. */
-export class CommandError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'CommandError'
-  }
-}
+export { CommandError } from './command-error.js'
 
 /** Where a command writes: results to `out`, notices and progress to `err`. */
 export interface Output {
