@@ -29,17 +29,56 @@ export const SCHEMA_PREFIX = `test_${process.env.OPENCRUNCH_TEST_RUN ?? 'local'}
  */
 export async function freshDatabase(file?: string): Promise<TestDatabase> {
   if (ENGINE === 'sqlite') return { url: file ?? ':memory:', drop: async () => {} }
-  const base = process.env.OPENCRUNCH_TEST_POSTGRES_URL!
   const suffix = file
     ? createHash('sha256').update(file).digest('hex').slice(0, 16)
     : randomBytes(8).toString('hex')
   const schema = SCHEMA_PREFIX + suffix
   await admin(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-  const options = encodeURIComponent(`-c search_path=${schema}`)
   return {
-    url: `${base}${base.includes('?') ? '&' : '?'}options=${options}`,
+    url: schemaUrl(schema),
     drop: file ? async () => {} : () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
   }
+}
+
+/** Migrated schemas emptied by the servers that used them, ready for the next (this process). */
+const emptied: string[] = []
+
+/**
+ * Like `freshDatabase()`, for a test server that migrates its database first: on PostgreSQL it
+ * may get a schema an earlier server of this process migrated and left empty (every table
+ * truncated, identities restarted), which saves the quarter second of migrating per server.
+ */
+export async function reusableDatabase(): Promise<TestDatabase> {
+  if (ENGINE === 'sqlite') return freshDatabase()
+  let schema = emptied.pop()
+  if (schema === undefined) {
+    schema = SCHEMA_PREFIX + randomBytes(8).toString('hex')
+    await admin(`CREATE SCHEMA ${schema}`)
+  }
+  const own = schema
+  return { url: schemaUrl(own), drop: () => empty(own) }
+}
+
+/** Truncates every table of `schema` but its migration record, and offers it for reuse. */
+function empty(schema: string): Promise<void> {
+  return asAdmin(async (client) => {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+       WHERE table_schema = $1 AND table_name <> 'schema_migrations'`,
+      [schema],
+    )
+    if (rows.length > 0) {
+      const tables = rows.map((row) => `${schema}.${row.name}`).join(', ')
+      await client.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`)
+    }
+    emptied.push(schema)
+  })
+}
+
+function schemaUrl(schema: string): string {
+  const base = process.env.OPENCRUNCH_TEST_POSTGRES_URL!
+  const options = encodeURIComponent(`-c search_path=${schema}`)
+  return `${base}${base.includes('?') ? '&' : '?'}options=${options}`
 }
 
 /** Drops every schema of this run: what file-named databases left behind. */

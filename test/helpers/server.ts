@@ -6,7 +6,7 @@ import { loadFixture } from '../../src/server/fixtures/fixture.load.js'
 import type { Db } from '../../src/server/storage/db.js'
 import { migrate } from '../../src/server/storage/migrator.js'
 import { openDatabase } from '../../src/server/storage/open.js'
-import { freshDatabase } from './engines.js'
+import { freshDatabase, reusableDatabase } from './engines.js'
 import { checkResponsesAgainstOpenApi } from './openapi-check.js'
 
 /** An answer as a client sees it. `body` is the parsed JSON (or `undefined` when not JSON). */
@@ -65,7 +65,10 @@ export interface TestServerOptions {
  * told otherwise), with a fixture loaded. Tests talk to it over HTTP only.
  */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await freshDatabase(options.database)
+  const database =
+    options.database === undefined
+      ? await reusableDatabase()
+      : await freshDatabase(options.database)
   const db = openDatabase({ url: database.url })
   await migrate(db)
   const now = options.now ?? Date.now
