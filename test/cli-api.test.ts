@@ -144,6 +144,12 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
     expect(res.stderr).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:1: .*Check the base URL/)
   })
 
+  it('names the field a 400 is about', async () => {
+    const res = await opencrunch('chats', 'status', '1', 'sleeping')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toMatch(/HelpCrunch answered 400: status: .+\. Fix the value named above/)
+  })
+
   it('explains a filter it cannot read', async () => {
     const res = await opencrunch('chats', 'search', '--filter', 'status')
     expect(res.code).toBe(1)

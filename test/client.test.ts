@@ -193,6 +193,7 @@ describe('typed errors', () => {
       .catch((e: unknown) => e)) as HelpCrunchError
     expect(error.status).toBe(400)
     expect(error.has('read')).toBe(true)
+    expect(error.message).toBe('HelpCrunch answered 400: read: This value should be of type bool.')
   })
 
   it('answers a wrong key with a 401', async () => {

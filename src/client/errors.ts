@@ -15,9 +15,10 @@ export class HelpCrunchError extends Error {
     /** The server's `X-Request-Id`, to find the request in its logs. */
     readonly requestId: string | null = null,
   ) {
+    // A 400's entries are named by the field they are about: say which.
     const detail = errors
-      .map((entry) => entry.message)
-      .filter((message) => message !== 'Invalid request')
+      .filter((entry) => entry.message !== 'Invalid request')
+      .map((entry) => (status === 400 ? `${entry.code}: ${entry.message}` : entry.message))
       .join('; ')
     super(`HelpCrunch answered ${status}${detail ? `: ${detail}` : ''}`)
     this.name = 'HelpCrunchError'
