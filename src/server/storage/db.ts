@@ -62,6 +62,12 @@ export interface Dialect {
    * BEGIN IMMEDIATE).
    */
   readonly migrationLock: string | null
+  /**
+   * Appended to a SELECT of rows the transaction will change, to lock them until it ends:
+   * ` FOR UPDATE` on PostgreSQL; empty on SQLite, whose write transactions already exclude
+   * each other.
+   */
+  readonly forUpdate: string
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */
@@ -77,7 +83,8 @@ export interface Db extends Queryable {
    * Runs `fn` in a transaction: commits when it resolves, rolls back when it throws; nothing
    * outside sees its changes before the commit. SQLite runs one transaction at a time. PostgreSQL
    * runs them side by side (READ COMMITTED), so a transaction that reads a row and then changes
-   * it must lock it first, with its first statement an UPDATE of that row (see `lockChat`).
+   * it must lock it first: an UPDATE of that row (see `lockChat`), or a SELECT of it ending
+   * in `dialect.forUpdate` (see `lockChatUnchanged`).
    * `fn` may run again after a deadlock: it must have no effect outside the database.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>

@@ -35,6 +35,7 @@ const SQLITE_DIALECT: Dialect = {
   bigint: 'INTEGER',
   newId: () => '?',
   migrationLock: null,
+  forUpdate: '',
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,

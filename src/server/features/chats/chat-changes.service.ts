@@ -6,6 +6,7 @@ import {
   findChatJson,
   findChatState,
   hasAgentMessage,
+  lockChatUnchanged,
   setAssignee,
   setDepartment,
   setRating,
@@ -30,7 +31,8 @@ async function changeChat(
   change: (tx: Queryable) => Promise<unknown>,
 ): Promise<ChatJson> {
   return db.transaction(async (tx) => {
-    await requireInOrganization(tx, 'chats', organizationId, chatId, 'Chat')
+    // The chat's lock first: what a change reads of the chat stays true until it commits.
+    if (!(await lockChatUnchanged(tx, organizationId, chatId))) throw Errors.notFound('Chat')
     await change(tx)
     return (await findChatJson(tx, organizationId, chatId))!
   })
@@ -129,10 +131,6 @@ export function rateChat(
     if (!(await hasAgentMessage(tx, chatId))) {
       throw Errors.refused('Chat must have at least one agent message to rate')
     }
-    // The update only rates an unrated chat, so two rates racing on an engine that lets them
-    // both read "unrated" still give one rating.
-    if ((await setRating(tx, organizationId, chatId, rating, now)) === 0) {
-      throw Errors.refused('Chat is already rated')
-    }
+    await setRating(tx, organizationId, chatId, rating, now)
   })
 }

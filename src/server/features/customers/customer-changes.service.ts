@@ -6,7 +6,7 @@ import type {
 } from '../../../contract/index.js'
 import { Errors } from '../../errors.js'
 import type { Db, Queryable, SqlValue } from '../../storage/db.js'
-import { existsInOrganization } from '../scoped.repository.js'
+import { requireInOrganization } from '../scoped.repository.js'
 import {
   clearCustomerTags,
   deleteCustomer,
@@ -99,6 +99,22 @@ function mergedValues(input: CustomerChangeBody, current: CustomerRow): Partial<
 }
 
 /**
+ * Takes the customer's row lock for the rest of the transaction by setting its `updated_at` to
+ * `now` (every change writes it anyway), so a change reads what it then writes with nobody in
+ * between. 404 when the organization has no such customer.
+ */
+async function lockCustomer(
+  tx: Queryable,
+  organizationId: number,
+  customerId: number,
+  now: number,
+): Promise<void> {
+  if ((await updateCustomer(tx, organizationId, customerId, {}, now)) === 0) {
+    throw Errors.notFound('Customer')
+  }
+}
+
+/**
  * Applies one change inside the caller's transaction: 404 when the organization has no such
  * customer, 400 `invalid_userId_value` when another of its customers has the `userId` asked for.
  * Tags given (or any `PUT`) become exactly the customer's tags, in the order given.
@@ -111,8 +127,8 @@ async function applyChange(
   mode: ChangeMode,
   now: number,
 ): Promise<void> {
-  const current = await findCustomer(tx, organizationId, customerId)
-  if (!current) throw Errors.notFound('Customer')
+  await lockCustomer(tx, organizationId, customerId, now)
+  const current = (await findCustomer(tx, organizationId, customerId))!
   const values = mode === 'replace' ? replacementValues(input) : mergedValues(input, current)
   try {
     await updateCustomer(tx, organizationId, customerId, values, now)
@@ -173,9 +189,7 @@ export function changeCustomers(
  */
 export function removeCustomer(db: Db, organizationId: number, customerId: number): Promise<void> {
   return db.transaction(async (tx) => {
-    if (!(await existsInOrganization(tx, 'customers', organizationId, customerId))) {
-      throw Errors.notFound('Customer')
-    }
+    await requireInOrganization(tx, 'customers', organizationId, customerId, 'Customer')
     await deleteCustomerChats(tx, organizationId, customerId)
     await deleteCustomer(tx, organizationId, customerId)
   })
@@ -194,9 +208,7 @@ export function appendTags(
   now: number,
 ): Promise<Customer> {
   return db.transaction(async (tx) => {
-    if ((await updateCustomer(tx, organizationId, customerId, {}, now)) === 0) {
-      throw Errors.notFound('Customer')
-    }
+    await lockCustomer(tx, organizationId, customerId, now)
     await tagCustomer(tx, organizationId, customerId, tags)
     return (await loadCustomer(tx, organizationId, customerId))!
   })
@@ -215,9 +227,7 @@ export function untagCustomer(
   now: number,
 ): Promise<Customer> {
   return db.transaction(async (tx) => {
-    if ((await updateCustomer(tx, organizationId, customerId, {}, now)) === 0) {
-      throw Errors.notFound('Customer')
-    }
+    await lockCustomer(tx, organizationId, customerId, now)
     await removeCustomerTags(tx, organizationId, customerId, names)
     return (await loadCustomer(tx, organizationId, customerId))!
   })
