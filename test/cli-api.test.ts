@@ -17,10 +17,7 @@ afterAll(async () => {
   await server.close()
 })
 
-const opencrunch = async (...args: string[]) => {
-  const result = await cli.run(args, env)
-  return result
-}
+const opencrunch = (...args: string[]) => cli.run(args, env)
 
 describe('chats', SLOW, () => {
   it('lists chats as a table for people, and as the API answer with --json', async () => {

@@ -19,6 +19,7 @@ import { describeRace } from './helpers/race.js'
 import { REDIS_URL, redisPrefix } from './helpers/redis.js'
 import { MIGRATIONS } from '../src/server/storage/migrations/index.js'
 import { send } from './helpers/server.js'
+import { eventually } from './helpers/wait.js'
 
 /**
  * Two `opencrunch serve` processes on one PostgreSQL database and one Redis, as a team runs them
@@ -71,15 +72,6 @@ function answeredBy(url: string): Promise<string> {
     })
     request.on('error', reject)
   })
-}
-
-/** Polls `check` until it holds, for at most 10 s. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('still not true after 10 s')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 const SEVERAL_PROCESSES = ENGINE === 'postgres' && REDIS_URL !== undefined
@@ -177,15 +169,7 @@ describe('serve --workers', SLOW, () => {
         // A worker that dies is replaced, and the primary says so.
         const workers = execFileSync('pgrep', ['-P', String(child.proc.pid)], { encoding: 'utf8' })
         process.kill(Number(workers.trim().split('\n')[0]), 'SIGKILL')
-        await within(
-          new Promise<void>((resolve) => {
-            const check = () =>
-              /was killed by SIGKILL; starting another/.test(child.stderr) && resolve()
-            child.proc.stderr!.on('data', check)
-            check()
-          }),
-          'the primary to replace a killed worker',
-        )
+        await waitFor(child, /was killed by SIGKILL; starting another/, 'stderr')
         // The replacement listens on the same port, and answers its share again.
         await eventually(async () => {
           // A new connection each: the cluster hands out connections, not requests.

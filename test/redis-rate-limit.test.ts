@@ -10,6 +10,7 @@ import {
   type RedisRelay,
 } from './helpers/redis.js'
 import { startServer } from './helpers/server.js'
+import { eventually } from './helpers/wait.js'
 
 const cleanup: Array<() => Promise<void>> = []
 afterEach(async () => {
@@ -26,15 +27,6 @@ async function relay(): Promise<RedisRelay> {
   const started = await startRedisRelay()
   cleanup.push(() => started.close())
   return started
-}
-
-/** Polls `check` until it holds, for at most `ms`. */
-async function eventually(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`still not true after ${ms} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 const BUCKET = 'key:1'

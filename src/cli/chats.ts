@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
-import type { Chat, Message, SearchFilter } from '../client/index.js'
-import { CommandError } from '../server/commands/command-error.js'
+import type { Chat, Message } from '../client/index.js'
 import {
   apiCommand,
   fields,
@@ -8,8 +7,12 @@ import {
   runApi,
   when,
   wholeNumber,
+  listOptions,
+  parseFilter,
+  paging,
   type ApiOptions,
   type Column,
+  type ListFlags,
 } from './context.js'
 
 const CHAT_COLUMNS: readonly Column<Chat>[] = [
@@ -40,51 +43,6 @@ const MESSAGE_COLUMNS: readonly Column<Message>[] = [
   ['SENT', (message) => when(message.createdAt)],
   ['TEXT', (message) => message.text],
 ]
-
-interface ListFlags extends ApiOptions {
-  readonly sort?: string
-  readonly order?: 'asc' | 'desc'
-  readonly limit?: string
-  readonly offset?: string
-}
-
-/** `status=opened`, `chats.createdAt>1700000000`, `customer.email~@acme`. */
-export function parseFilter(expression: string): SearchFilter {
-  const match = /^\s*([\w.]+)\s*(!=|>=|<=|!~|=|>|<|~)\s*(.*?)\s*$/.exec(expression)
-  if (!match) {
-    throw new CommandError(
-      `Cannot read the filter "${expression}": write FIELD OPERATOR VALUE, such as status=opened ` +
-        'or createdAt>1700000000 (operators: = != > < >= <= ~ !~).',
-    )
-  }
-  const [, field, operator, raw] = match as unknown as [string, string, string, string]
-  const value = /^-?\d+$/.test(raw)
-    ? Number(raw)
-    : raw === 'true' || raw === 'false'
-      ? raw === 'true'
-      : raw
-  return { field, operator, value }
-}
-
-function paging(flags: ListFlags) {
-  return {
-    ...(flags.sort === undefined ? {} : { sort: flags.sort }),
-    ...(flags.order === undefined ? {} : { order: flags.order }),
-    ...(flags.limit === undefined ? {} : { limit: wholeNumber('--limit', flags.limit) }),
-    ...(flags.offset === undefined ? {} : { offset: wholeNumber('--offset', flags.offset) }),
-  }
-}
-
-function listOptions(command: Command, sortable = true): Command {
-  if (sortable) {
-    command
-      .option('--sort <field>', 'createdAt, lastMessageAt, lastCustomerMessageAt or closedAt')
-      .option('--order <order>', 'asc or desc')
-  }
-  return command
-    .option('--limit <n>', 'how many (1-100; default 100)')
-    .option('--offset <n>', 'how many to skip')
-}
 
 export function registerChatCommands(program: Command): void {
   const chats = program.command('chats').description('Read and change chats through the API')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import {
   ConnectionError,
+  type SearchFilter,
   createClient,
   HelpCrunchError,
   RateLimitError,
@@ -104,4 +105,49 @@ function explain(error: unknown): Error {
 export function wholeNumber(name: string, raw: string): number {
   if (!/^\d+$/.test(raw)) throw new CommandError(`${name} must be a whole number; got "${raw}".`)
   return Number(raw)
+}
+
+export interface ListFlags extends ApiOptions {
+  readonly sort?: string
+  readonly order?: 'asc' | 'desc'
+  readonly limit?: string
+  readonly offset?: string
+}
+
+/** `status=opened`, `chats.createdAt>1700000000`, `customer.email~@acme`. */
+export function parseFilter(expression: string): SearchFilter {
+  const match = /^\s*([\w.]+)\s*(!=|>=|<=|!~|=|>|<|~)\s*(.*?)\s*$/.exec(expression)
+  if (!match) {
+    throw new CommandError(
+      `Cannot read the filter "${expression}": write FIELD OPERATOR VALUE, such as status=opened ` +
+        'or createdAt>1700000000 (operators: = != > < >= <= ~ !~).',
+    )
+  }
+  const [, field, operator, raw] = match as unknown as [string, string, string, string]
+  const value = /^-?\d+$/.test(raw)
+    ? Number(raw)
+    : raw === 'true' || raw === 'false'
+      ? raw === 'true'
+      : raw
+  return { field, operator, value }
+}
+
+export function paging(flags: ListFlags) {
+  return {
+    ...(flags.sort === undefined ? {} : { sort: flags.sort }),
+    ...(flags.order === undefined ? {} : { order: flags.order }),
+    ...(flags.limit === undefined ? {} : { limit: wholeNumber('--limit', flags.limit) }),
+    ...(flags.offset === undefined ? {} : { offset: wholeNumber('--offset', flags.offset) }),
+  }
+}
+
+export function listOptions(command: Command, sortable = true): Command {
+  if (sortable) {
+    command
+      .option('--sort <field>', 'createdAt, lastMessageAt, lastCustomerMessageAt or closedAt')
+      .option('--order <order>', 'asc or desc')
+  }
+  return command
+    .option('--limit <n>', 'how many (1-100; default 100)')
+    .option('--offset <n>', 'how many to skip')
 }

@@ -6,10 +6,13 @@ import {
   rows,
   runApi,
   wholeNumber,
+  listOptions,
+  paging,
+  parseFilter,
   type ApiOptions,
   type Column,
+  type ListFlags,
 } from './context.js'
-import { parseFilter } from './chats.js'
 
 const CUSTOMER_COLUMNS: readonly Column<Customer>[] = [
   ['ID', (customer) => customer.id],
@@ -32,34 +35,16 @@ const CUSTOMER_FIELDS: readonly Column<Customer>[] = [
   ['NOTES', (customer) => customer.notes],
 ]
 
-interface PageFlags extends ApiOptions {
-  readonly limit?: string
-  readonly offset?: string
-}
-
-function page(flags: PageFlags) {
-  return {
-    ...(flags.limit === undefined ? {} : { limit: wholeNumber('--limit', flags.limit) }),
-    ...(flags.offset === undefined ? {} : { offset: wholeNumber('--offset', flags.offset) }),
-  }
-}
-
-function pageOptions(command: Command): Command {
-  return command
-    .option('--limit <n>', 'how many (1-100; default 100)')
-    .option('--offset <n>', 'how many to skip')
-}
-
 export function registerCustomerCommands(program: Command): void {
   const customers = program
     .command('customers')
     .description('Read and change customers through the API')
 
-  apiCommand(pageOptions(customers.command('list').description('List customers'))).action(
-    (flags: PageFlags) =>
+  apiCommand(listOptions(customers.command('list').description('List customers'), false)).action(
+    (flags: ListFlags) =>
       runApi(
         flags,
-        (client) => client.customers.list(page(flags)),
+        (client) => client.customers.list(paging(flags)),
         (list) =>
           `${rows(list.data, CUSTOMER_COLUMNS)}\n${list.data.length} of ${list.total} customers`,
       ),
@@ -76,17 +61,21 @@ export function registerCustomerCommands(program: Command): void {
   )
 
   apiCommand(
-    pageOptions(
+    listOptions(
       customers
         .command('search')
         .description('Find customers: --filter email~@acme.com (all must hold)')
         .option('--filter <expression...>', 'FIELD OPERATOR VALUE; operators = != > < >= <= ~ !~'),
+      false,
     ),
-  ).action((flags: PageFlags & { filter?: string[] }) =>
+  ).action((flags: ListFlags & { filter?: string[] }) =>
     runApi(
       flags,
       (client) =>
-        client.customers.search({ filter: (flags.filter ?? []).map(parseFilter), ...page(flags) }),
+        client.customers.search({
+          filter: (flags.filter ?? []).map(parseFilter),
+          ...paging(flags),
+        }),
       (list) =>
         `${rows(list.data, CUSTOMER_COLUMNS)}\n${list.data.length} of ${list.total} customers`,
     ),

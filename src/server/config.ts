@@ -4,6 +4,7 @@
  * command with a message that says what to pass instead.
  */
 
+import { HELPCRUNCH_BASE_URL } from '../client/http.js'
 import { redact } from './storage/url.js'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -99,7 +100,7 @@ export function loadApiConfig(
   const baseUrl = nonEmpty(
     '--base-url / HELPCRUNCH_BASE_URL',
     flags.baseUrl ?? env.HELPCRUNCH_BASE_URL,
-    'https://api.helpcrunch.com/v1',
+    HELPCRUNCH_BASE_URL,
   )
   if (!/^https?:\/\/\S+$/.test(baseUrl)) {
     throw new ConfigError(

@@ -70,16 +70,20 @@ export function within<T>(promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** Resolves with the first match of `pattern` in the child's stdout. */
-export function waitFor(child: Child, pattern: RegExp): Promise<RegExpExecArray> {
+/** Resolves with the first match of `pattern` in what the child printed (stdout unless told). */
+export function waitFor(
+  child: Child,
+  pattern: RegExp,
+  stream: 'stdout' | 'stderr' = 'stdout',
+): Promise<RegExpExecArray> {
   return within(
     new Promise((resolve, reject) => {
       const check = () => {
-        const match = pattern.exec(child.stdout)
+        const match = pattern.exec(child[stream])
         if (match) resolve(match)
         else if (child.closed) reject(new Error(`exited:\n${child.stdout}${child.stderr}`))
       }
-      child.proc.stdout!.on('data', check)
+      child.proc[stream]!.on('data', check)
       child.proc.on('close', check)
       check()
     }),
@@ -149,10 +153,7 @@ export function useCliSandbox() {
   function start(args: readonly string[], env: Record<string, string> = {}): Child {
     const child = spawnCli(args, dir, env)
     children.add(child)
-    child.exit.then(
-      () => children.delete(child),
-      () => {},
-    )
+    void child.exit.then(() => children.delete(child))
     return child
   }
 

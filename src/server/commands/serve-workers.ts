@@ -6,7 +6,6 @@ import { CommandError } from './shared.js'
 /** What a worker tells the primary. */
 export interface WorkerMessage {
   readonly kind: 'listening'
-  readonly port: number
 }
 
 /** What the primary tells a worker. */
@@ -45,9 +44,9 @@ export function pickFreePort(host: string): Promise<number> {
 /** The longest wait before starting a worker again after one died before it listened. */
 const MAX_RESTART_DELAY_MS = 30_000
 
-/** Tells the primary this worker listens on `port`. */
-export function reportListening(port: number): void {
-  const message: WorkerMessage = { kind: 'listening', port }
+/** Tells the primary this worker listens. */
+export function reportListening(): void {
+  const message: WorkerMessage = { kind: 'listening' }
   process.send?.(message)
 }
 
@@ -59,8 +58,6 @@ export function onStopRequest(stop: () => void): void {
 }
 
 export interface Workers {
-  /** The port every worker shares. */
-  readonly port: number
   /** Asks each worker to finish its requests and stop; resolves when all have exited. */
   stop(): Promise<void>
 }
@@ -99,7 +96,7 @@ export function startWorkers(count: number, port: number, output: Output): Promi
       ready.add(worker)
       restartDelayMs = 0
       listening += 1
-      if (listening === count) resolve({ port, stop })
+      if (listening === count) resolve({ stop })
     })
     cluster.on('exit', (worker, code, signal) => {
       live.delete(worker)

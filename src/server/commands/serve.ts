@@ -58,7 +58,7 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
     const shared = config.port === 0 ? await pickFreePort(config.host) : config.port
     const workers = await startWorkers(config.workers, shared, output)
     stopOnSignals(output, () => workers.stop())
-    port = workers.port
+    port = shared
   } else {
     const app = await startApp(db, config)
     // Before listening: a supervisor may signal as soon as it sees the "listening" line.
@@ -108,7 +108,8 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   started.app = app
   if (stopped) return
   // Every worker, replacements included, listens on the one port the primary chose.
-  reportListening(await listen(app, { ...config, port: sharedPort() ?? config.port }))
+  await listen(app, { ...config, port: sharedPort() ?? config.port })
+  reportListening()
 }
 
 function backgroundError(output: Output) {

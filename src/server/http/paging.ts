@@ -71,3 +71,8 @@ function invalidChoice(field: string) {
 export function toId(value: number | string): number {
   return typeof value === 'number' ? value : Number(value)
 }
+
+/** An optional id as a client sent it (absent or `null` for none), as a number or `null`. */
+export function toOptionalId(value: number | string | null | undefined): number | null {
+  return value == null ? null : toId(value)
+}

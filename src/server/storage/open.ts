@@ -24,7 +24,7 @@ export class UnsupportedDatabaseError extends Error {
 }
 
 /** Whether a database URL names PostgreSQL. */
-export function isPostgresUrl(url: string): boolean {
+function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../../contract/index.js'
 import { nowSeconds, type AppDeps } from '../../deps.js'
 import { Errors } from '../../errors.js'
-import { toId } from '../../http/paging.js'
+import { toId, toOptionalId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
 import {
   assignChat,
@@ -21,10 +21,6 @@ import {
 } from './chat-changes.service.js'
 
 const answersChat = { response: { 200: Chat } }
-
-/** An optional id as a client sent it, as a number or `null`. */
-const toOptionalId = (value: number | string | null): number | null =>
-  value === null ? null : toId(value)
 
 /**
  * `PUT /v1/chats/snooze`, `/status`, `/assignee`, `/department` and `/rate`: each takes the chat

@@ -11,7 +11,7 @@ import {
 } from '../../../contract/index.js'
 import { nowSeconds, type AppDeps } from '../../deps.js'
 import { Errors } from '../../errors.js'
-import { page, sortBy, toId } from '../../http/paging.js'
+import { page, sortBy, toId, toOptionalId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
 import { chatChangesRoutes } from './chat-changes.routes.js'
 import { createChat, listChatPage, loadChat } from './chats.service.js'
@@ -72,8 +72,8 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
           {
             customerId: toId(body.customer),
             applicationId: toId(body.application),
-            assigneeId: body.assignee == null ? null : toId(body.assignee),
-            departmentId: body.department == null ? null : toId(body.department),
+            assigneeId: toOptionalId(body.assignee),
+            departmentId: toOptionalId(body.department),
           },
           nowSeconds(deps),
         )
