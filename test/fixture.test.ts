@@ -179,7 +179,7 @@ describe('a fixture with an error is refused whole', () => {
   const TABLES = ['organizations', 'api_keys', 'agents', 'departments', 'customers', 'chats']
 
   beforeEach(async () => {
-    db = openDatabase({ url: ':memory:' })
+    db = await openDatabase({ url: ':memory:' })
     await migrate(db)
     // Something already in the database, to collide with.
     await loadFixture(db, { organizations: [{ domain: 'globex', apiKeys: ['globex-key-1'] }] }, NOW)

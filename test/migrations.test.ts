@@ -12,8 +12,8 @@ let file: string
 const open: Db[] = []
 
 /** Opens the test's database file; closed after the test. */
-function openFile(): Db {
-  const db = openDatabase({ url: file })
+async function openFile(): Promise<Db> {
+  const db = await openDatabase({ url: file })
   open.push(db)
   return db
 }
@@ -38,7 +38,7 @@ const tables = async (db: Db) =>
 
 describe('migrate', () => {
   it('applies every migration to a fresh database and records each version', async () => {
-    const db = openFile()
+    const db = await openFile()
     expect(await schemaVersion(db)).toBe(0)
     const seen: number[] = []
     const applied = await migrate(db, (step) => seen.push(step.version))
@@ -60,11 +60,11 @@ describe('migrate', () => {
   })
 
   it('applies nothing on a second run, also from another connection', async () => {
-    const first = openFile()
+    const first = await openFile()
     await migrate(first)
     expect(await migrate(first)).toEqual([])
     await first.close()
-    const again = openFile()
+    const again = await openFile()
     const seen: number[] = []
     expect(await migrate(again, (step) => seen.push(step.version))).toEqual([])
     expect(seen).toEqual([])
@@ -73,7 +73,7 @@ describe('migrate', () => {
   })
 
   it('applies only the migrations a database lacks', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db)
     const next = {
       version: LATEST + 1,
@@ -87,7 +87,7 @@ describe('migrate', () => {
   })
 
   it('leaves the database at the last good version when a migration fails', async () => {
-    const db = openFile()
+    const db = await openFile()
     const good = { version: 1, name: 'one', sql: () => 'CREATE TABLE one (id INTEGER)' }
     const bad = {
       version: 2,
@@ -102,7 +102,7 @@ describe('migrate', () => {
   })
 
   it('refuses a database whose schema is newer than this build knows', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db)
     const future = LATEST + 5
     await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -128,18 +128,18 @@ describe('migrate', () => {
 
 describe('the database file', () => {
   it('is in WAL mode with foreign keys on', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db)
     expect(await db.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' })
     expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 })
     // The setting is the file's, seen by a second connection too.
-    const other = openFile()
+    const other = await openFile()
     expect(await other.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' })
     expect(await other.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 })
   })
 
   it('enforces foreign keys', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db)
     await expect(
       db.run(
@@ -152,7 +152,7 @@ describe('the database file', () => {
 
 describe('migration 2: organization counts', () => {
   it('fills the counts from the rows a database already holds', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db, () => {}, MIGRATIONS.slice(0, 1))
     await db.exec(`
       INSERT INTO organizations (id, domain, created_at) VALUES (1, 'a', 0), (2, 'b', 0);
@@ -174,7 +174,7 @@ describe('migration 2: organization counts', () => {
 
 describe('migration 4: chat read states', () => {
   it('moves each chat’s read flags, positions and newest message id to its own row', async () => {
-    const db = openFile()
+    const db = await openFile()
     await migrate(db, () => {}, MIGRATIONS.slice(0, 3))
     await db.exec(`
       INSERT INTO organizations (id, domain, created_at) VALUES (1, 'a', 0);

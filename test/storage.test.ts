@@ -12,7 +12,7 @@ import { SqliteDb } from '../src/server/storage/sqlite.js'
 
 let db: Db
 beforeEach(async () => {
-  db = openDatabase({ url: ':memory:' })
+  db = await openDatabase({ url: ':memory:' })
   await db.exec('CREATE TABLE steps (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
 })
 afterEach(() => db.close())

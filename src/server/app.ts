@@ -26,7 +26,6 @@ import { registerOpenApi } from './http/openapi.js'
 import { createRateLimiter } from './http/rate-limit.js'
 import { validatorCompiler } from './http/validation.js'
 import { MemoryRateLimitStore, type RateLimitStore } from './shared-state/rate-limit-store.js'
-import { RedisRateLimitStore } from './shared-state/redis-rate-limit-store.js'
 import type { Db } from './storage/db.js'
 import { PACKAGE_VERSION } from '../version.js'
 
@@ -75,6 +74,8 @@ async function sharedRateLimitStore(
   options: AppOptions,
 ): Promise<RateLimitStore> {
   if (!options.redis || options.rateLimit === 0) return new MemoryRateLimitStore()
+  // Loaded only when configured: a server without Redis never holds its client (about 26 MB).
+  const { RedisRateLimitStore } = await import('./shared-state/redis-rate-limit-store.js')
   const store = new RedisRateLimitStore({
     ...options.redis,
     log: { warn: (message) => app.log.warn(message), info: (message) => app.log.info(message) },

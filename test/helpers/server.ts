@@ -69,7 +69,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     options.database === undefined
       ? await reusableDatabase()
       : await freshDatabase(options.database)
-  const db = openDatabase({ url: database.url })
+  const db = await openDatabase({ url: database.url })
   await migrate(db)
   const now = options.now ?? Date.now
   if (options.fixture) await loadFixture(db, options.fixture, Math.floor(now() / 1000))

@@ -10,7 +10,7 @@ export function registerMigrateCommand(program: Command): void {
     .description('Bring the database schema up to date and say what changed')
     .option(...DATABASE_OPTION)
     .action(async (options: { database?: string }) => {
-      const db = openDatabase({ url: resolveDatabaseUrl(options.database) })
+      const db = await openDatabase({ url: resolveDatabaseUrl(options.database) })
       try {
         const before = await schemaVersion(db)
         const applied = await migrate(db, (step) =>

@@ -36,7 +36,10 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function serve(options: ServeOptions, output: Output = terminal): Promise<void> {
   const config = loadServerConfig(options)
   if (isServeWorker()) return serveAsWorker(config, output)
-  const db = openDatabase({ url: config.databaseUrl, onBackgroundError: backgroundError(output) })
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    onBackgroundError: backgroundError(output),
+  })
   let demoKey: string | null
   try {
     if (config.workers > 1 && !db.manyProcesses) {
@@ -83,7 +86,10 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
 
 /** One of `--workers` processes: serves what the primary prepared, until the primary says stop. */
 async function serveAsWorker(config: ServerConfig, output: Output): Promise<void> {
-  const db = openDatabase({ url: config.databaseUrl, onBackgroundError: backgroundError(output) })
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    onBackgroundError: backgroundError(output),
+  })
   const started: { app?: FastifyInstance } = {}
   let stopped = false
   const stop = () => {

@@ -32,7 +32,7 @@ export async function withDatabase<T>(
   work: (db: Db, url: string) => Promise<T>,
 ): Promise<T> {
   const url = resolveDatabaseUrl(flag)
-  const db = openDatabase({ url })
+  const db = await openDatabase({ url })
   try {
     await migrate(db, (step) =>
       output.err(`Applied migration ${step.version} (${step.name}) to ${db.location}.`),

@@ -1,5 +1,4 @@
 import type { Db } from './db.js'
-import { PostgresDb } from './postgres.js'
 import { SqliteDb } from './sqlite.js'
 import { redact } from './url.js'
 
@@ -28,11 +27,17 @@ function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
 }
 
-/** Opens the database a URL names. The only place that picks an engine. */
-export function openDatabase(options: DatabaseOptions): Db {
+/**
+ * Opens the database a URL names. The only place that picks an engine. PostgreSQL's driver is
+ * loaded only when a URL names it: a server on SQLite never holds it in memory (about 16 MB).
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   const { url, onBackgroundError } = options
   const background = onBackgroundError ? { onBackgroundError } : {}
-  if (isPostgresUrl(url)) return new PostgresDb({ url, ...background })
+  if (isPostgresUrl(url)) {
+    const { PostgresDb } = await import('./postgres.js')
+    return new PostgresDb({ url, ...background })
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new UnsupportedDatabaseError(url)
   return new SqliteDb({
     path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url,
