@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { placement } from './lib/cpus.js'
 import { dataset, type Dataset } from './lib/datasets.js'
-import { cpuSeconds, peakRss, startListening, stop, type Started } from './lib/processes.js'
+import {
+  binNodeFlags,
+  cpuSeconds,
+  peakRss,
+  startListening,
+  stop,
+  type Started,
+} from './lib/processes.js'
 import { machine, printReport, type Row } from './lib/report.js'
 import { failures, runWrk, wrkVersion } from './lib/wrk.js'
 
@@ -62,6 +69,7 @@ function loadArgs(data: Dataset): string[] {
 async function serve(data: Dataset): Promise<Started> {
   return startListening(
     [
+      ...binNodeFlags(BIN),
       BIN,
       'serve',
       '--database',

@@ -1,6 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 
+/**
+ * The Node flags the `opencrunch` command runs with (its shebang line: `#!/usr/bin/env -S node
+ * FLAGS`), so the bench starts the server exactly as a user's shell does.
+ */
+export function binNodeFlags(bin: string): string[] {
+  const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0]!
+  const match = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node((?:\s+-\S+)*)\s*$/.exec(shebang)
+  if (!match) throw new Error(`${bin} does not start with a "#!/usr/bin/env node" line`)
+  return match[1]!.trim().split(/\s+/).filter(Boolean)
+}
+
 /** A process the bench started and reads from. */
 export interface Started {
   readonly proc: ChildProcess
