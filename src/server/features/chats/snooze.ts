@@ -14,8 +14,14 @@ const END_DUE = `UPDATE chats SET snoozed_until = NULL WHERE ${DUE}`
  * statements for all chats of all organizations, in one transaction; returns how many it woke.
  */
 export async function endDueSnoozes(db: Db, now: number): Promise<number> {
-  // Most seconds nothing is due: one indexed look, and no write lock taken.
-  if ((await db.get(`SELECT id FROM chats WHERE ${DUE} LIMIT 1`, [now])) === undefined) return 0
+  // Most seconds nothing is due: one look at the first entry of the snooze index, and no write
+  // lock taken. Asked as MIN, not as a range (`snoozed_until <= ?`): on SQLite, a range on that
+  // partial index, run after other writes, cost 14-60 ms at a million chats (measured; the
+  // server's p99 spiked once a second), where MIN reads one index page.
+  const next = await db.get<{ due: number | null }>(
+    'SELECT MIN(snoozed_until) AS due FROM chats WHERE snoozed_until IS NOT NULL',
+  )
+  if (next?.due === null || next?.due === undefined || next.due > now) return 0
   return db.transaction(async (tx) => {
     await tx.run(MARK_DUE_UNREAD, [now])
     return tx.run(END_DUE, [now])
