@@ -68,12 +68,6 @@ export interface Dialect {
    * each other.
    */
   readonly forUpdate: string
-  /**
-   * Whether a guarded UPDATE that matches no row costs about what a read does, so that a change
-   * is best tried first and the row read only when nothing changed. SQLite: yes (in process, no
-   * round trip). PostgreSQL: no (a round trip each), so read first: most calls change nothing.
-   */
-  readonly writeFirst: boolean
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */

@@ -36,7 +36,6 @@ const SQLITE_DIALECT: Dialect = {
   newId: () => '?',
   migrationLock: null,
   forUpdate: '',
-  writeFirst: true,
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,

@@ -86,15 +86,11 @@ const STATEMENTS = perDialect((dialect) => {
 
 /**
  * Marks one side of a chat read or unread and answers the chat as stored after it, in the read
- * article's field order. `undefined` when the organization has no such chat.
- *
- * The change is one atomic statement, guarded so that a mark that would change nothing (the
- * commonest call) matches no row and writes nothing, returning the chat it wrote. On PostgreSQL
- * the chat is read first, and a mark that changes nothing ends there: one round trip. On SQLite,
- * where a statement is no round trip, the change is tried first: a mark that changes something
- * costs one statement that builds the chat's JSON once. When the change matches nothing, the
- * chat is read; should another writer have changed the row in between, so that the change
- * applies after all, it is tried again. Either way the answer shows the mark in effect.
+ * article's field order. The chat is read first: a mark that would change nothing (the commonest
+ * call) ends there, one read and no write. Otherwise one atomic statement makes the change and
+ * returns the chat it wrote; should another writer have changed the row in between, so that the
+ * change no longer applies, the chat is read again. Either way the answer shows the mark in
+ * effect. `undefined` when the organization has no such chat.
  */
 export async function markReadReturningChat(
   db: Queryable,
@@ -106,11 +102,6 @@ export async function markReadReturningChat(
   const statements = STATEMENTS(db.dialect)
   const mark = read ? 'true' : 'false'
   const params = [chatId, organizationId]
-  const change = () => db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
-  if (db.dialect.writeFirst) {
-    const changed = await change()
-    if (changed) return changed.chat
-  }
   for (;;) {
     const current = await db.get<{ chat: ChatJson; stale: number }>(
       statements.current[side][mark],
@@ -118,7 +109,7 @@ export async function markReadReturningChat(
     )
     if (!current) return undefined
     if (!current.stale) return current.chat
-    const changed = await change()
+    const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
     if (changed) return changed.chat
   }
 }
