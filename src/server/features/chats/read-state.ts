@@ -68,10 +68,13 @@ const STATEMENTS = perDialect((dialect) => {
     customer: { true: make('customer', 'true'), false: make('customer', 'false') },
   })
   return {
-    // The chat as it stands, and whether the mark would change it.
+    // The chat as it stands when the mark would change nothing; NULL when it would change it,
+    // so that the chat's JSON is built once, by the change that returns it.
     current: bySide(
-      (side, read) => `SELECT ${json} AS chat,
-          CASE WHEN ${WOULD_CHANGE[side][read]} THEN 1 ELSE 0 END AS stale
+      (
+        side,
+        read,
+      ) => `SELECT CASE WHEN ${WOULD_CHANGE[side][read]} THEN NULL ELSE ${json} END AS chat
         FROM chat_read_states JOIN chats c ON c.id = chat_read_states.chat_id
         WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?`,
     ),
@@ -103,12 +106,9 @@ export async function markReadReturningChat(
   const mark = read ? 'true' : 'false'
   const params = [chatId, organizationId]
   for (;;) {
-    const current = await db.get<{ chat: ChatJson; stale: number }>(
-      statements.current[side][mark],
-      params,
-    )
+    const current = await db.get<{ chat: ChatJson | null }>(statements.current[side][mark], params)
     if (!current) return undefined
-    if (!current.stale) return current.chat
+    if (current.chat !== null) return current.chat
     const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
     if (changed) return changed.chat
   }
