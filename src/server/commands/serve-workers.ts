@@ -4,12 +4,12 @@ import type { Output } from './shared.js'
 import { CommandError } from './shared.js'
 
 /** What a worker tells the primary. */
-export interface WorkerMessage {
+interface WorkerMessage {
   readonly kind: 'listening'
 }
 
 /** What the primary tells a worker. */
-export const STOP_MESSAGE = { kind: 'stop' } as const
+const STOP_MESSAGE = { kind: 'stop' } as const
 
 /** Whether this process is a worker that `startWorkers` forked. */
 export function isServeWorker(): boolean {
@@ -76,10 +76,8 @@ export function startWorkers(count: number, port: number, output: Output): Promi
   let stopping = false
   let restartDelayMs = 0
 
-  const fork = (): Worker => {
-    const worker = cluster.fork({ [PORT_VARIABLE]: String(port) })
-    live.add(worker)
-    return worker
+  const fork = () => {
+    live.add(cluster.fork({ [PORT_VARIABLE]: String(port) }))
   }
 
   return new Promise((resolve, reject) => {

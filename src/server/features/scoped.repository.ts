@@ -22,14 +22,19 @@ export async function countInOrganization(
   return Number(row?.total ?? 0)
 }
 
-/** Whether row `id` of `table` exists and belongs to the organization. */
+/**
+ * Whether row `id` of `table` exists and belongs to the organization; `lock` also locks the row,
+ * unchanged, until the transaction ends.
+ */
 export async function existsInOrganization(
   db: Queryable,
   table: ScopedTable,
   organizationId: number,
   id: number,
+  lock = false,
 ): Promise<boolean> {
-  return (await db.get(EXISTS(table), [id, organizationId])) !== undefined
+  const sql = EXISTS(table) + (lock ? db.dialect.forUpdate : '')
+  return (await db.get(sql, [id, organizationId])) !== undefined
 }
 
 /** Adds `delta` to the organization's count of chats or customers, in the caller's transaction. */
@@ -48,7 +53,7 @@ export function adjustCount(
 
 /**
  * Throws the 404 "<Entity> not found" unless row `id` of `table` belongs to the organization;
- * a `null` id refers to nothing and passes.
+ * a `null` id refers to nothing and passes. `lock` locks the row found, as `existsInOrganization`.
  */
 export async function requireInOrganization(
   db: Queryable,
@@ -56,8 +61,9 @@ export async function requireInOrganization(
   organizationId: number,
   id: number | null,
   entity: Entity,
+  lock = false,
 ): Promise<void> {
-  if (id !== null && !(await existsInOrganization(db, table, organizationId, id))) {
+  if (id !== null && !(await existsInOrganization(db, table, organizationId, id, lock))) {
     throw Errors.notFound(entity)
   }
 }

@@ -84,7 +84,7 @@ export interface Db extends Queryable {
    * outside sees its changes before the commit. SQLite runs one transaction at a time. PostgreSQL
    * runs them side by side (READ COMMITTED), so a transaction that reads a row and then changes
    * it must lock it first: an UPDATE of that row (see `lockChat`), or a SELECT of it ending
-   * in `dialect.forUpdate` (see `lockChatUnchanged`).
+   * in `dialect.forUpdate` (see `existsInOrganization`).
    * `fn` may run again after a deadlock: it must have no effect outside the database.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>

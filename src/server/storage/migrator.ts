@@ -22,8 +22,8 @@ export class SchemaTooNewError extends Error {
 /** The schema version the database is at; 0 when it has none. */
 export function schemaVersion(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
-    await lockMigrations(db, tx)
-    await ensureMigrationsTable(db, tx)
+    await lockMigrations(tx)
+    await ensureMigrationsTable(tx)
     return versionIn(tx)
   })
 }
@@ -36,8 +36,8 @@ async function versionIn(tx: Queryable): Promise<number> {
 }
 
 /** Holds off other processes' migrations until the transaction ends. */
-async function lockMigrations(db: Db, tx: Queryable): Promise<void> {
-  if (db.dialect.migrationLock !== null) await tx.get(db.dialect.migrationLock)
+async function lockMigrations(tx: Queryable): Promise<void> {
+  if (tx.dialect.migrationLock !== null) await tx.get(tx.dialect.migrationLock)
 }
 
 /**
@@ -59,7 +59,7 @@ export async function migrate(
     const started = performance.now()
     const ran = await db.transaction(async (tx) => {
       // Several servers may start at once on one database: the first to get here applies it.
-      await lockMigrations(db, tx)
+      await lockMigrations(tx)
       if ((await versionIn(tx)) >= migration.version) return false
       await tx.exec(migration.sql(db.dialect))
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
@@ -81,12 +81,12 @@ export async function migrate(
   return applied
 }
 
-async function ensureMigrationsTable(db: Db, tx: Queryable): Promise<void> {
+async function ensureMigrationsTable(tx: Queryable): Promise<void> {
   await tx.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
       name TEXT NOT NULL,
-      applied_at ${db.dialect.bigint} NOT NULL
+      applied_at ${tx.dialect.bigint} NOT NULL
     )`,
   )
 }

@@ -6,7 +6,6 @@ import {
   findChatJson,
   findChatState,
   hasAgentMessage,
-  lockChatUnchanged,
   setAssignee,
   setDepartment,
   setRating,
@@ -32,7 +31,8 @@ async function changeChat(
 ): Promise<ChatJson> {
   return db.transaction(async (tx) => {
     // The chat's lock first: what a change reads of the chat stays true until it commits.
-    if (!(await lockChatUnchanged(tx, organizationId, chatId))) throw Errors.notFound('Chat')
+    // Locked unchanged: a change that turns out to change nothing leaves `updated_at` alone.
+    await requireInOrganization(tx, 'chats', organizationId, chatId, 'Chat', true)
     await change(tx)
     return (await findChatJson(tx, organizationId, chatId))!
   })

@@ -119,22 +119,6 @@ export async function insertChat(db: Queryable, chat: NewChat): Promise<number> 
   return row!.id
 }
 
-/**
- * Locks a chat of the organization for the rest of the transaction without changing it (a change
- * that turns out to change nothing leaves `updated_at` alone); false if there is none.
- */
-export async function lockChatUnchanged(
-  db: Queryable,
-  organizationId: number,
-  chatId: number,
-): Promise<boolean> {
-  const row = await db.get(
-    `SELECT id FROM chats WHERE id = ? AND organization_id = ?${db.dialect.forUpdate}`,
-    [chatId, organizationId],
-  )
-  return row !== undefined
-}
-
 /** Locks a chat of the organization for the rest of the transaction; false if there is none. */
 export async function lockChat(
   db: Queryable,

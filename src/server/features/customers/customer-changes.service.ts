@@ -127,8 +127,9 @@ async function applyChange(
   mode: ChangeMode,
   now: number,
 ): Promise<void> {
-  await lockCustomer(tx, organizationId, customerId, now)
-  const current = (await findCustomer(tx, organizationId, customerId))!
+  // Read under the row's lock: what the change merges stays true until it commits.
+  const current = await findCustomer(tx, organizationId, customerId, true)
+  if (!current) throw Errors.notFound('Customer')
   const values = mode === 'replace' ? replacementValues(input) : mergedValues(input, current)
   try {
     await updateCustomer(tx, organizationId, customerId, values, now)

@@ -63,11 +63,18 @@ export type CustomerValues = Record<CustomerColumn, SqlValue>
 
 const SELECT_CUSTOMERS = `SELECT id, ${CUSTOMER_COLUMNS.join(', ')} FROM customers`
 
-export function findCustomer(db: Queryable, organizationId: number, customerId: number) {
-  return db.get<CustomerRow>(`${SELECT_CUSTOMERS} WHERE id = ? AND organization_id = ?`, [
-    customerId,
-    organizationId,
-  ])
+/** A customer of the organization; `lock` also locks its row until the transaction ends. */
+export function findCustomer(
+  db: Queryable,
+  organizationId: number,
+  customerId: number,
+  lock = false,
+) {
+  const forUpdate = lock ? db.dialect.forUpdate : ''
+  return db.get<CustomerRow>(
+    `${SELECT_CUSTOMERS} WHERE id = ? AND organization_id = ?${forUpdate}`,
+    [customerId, organizationId],
+  )
 }
 
 export type CustomerSortField = 'id' | 'firstSeen' | 'lastSeen'
