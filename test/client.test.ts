@@ -148,6 +148,19 @@ describe('iterating a list', () => {
     expect(fetched[1]).toContain('offset=2&limit=2')
   })
 
+  it('sends the sort with every page, and keeps the page size to itself', async () => {
+    fetched.length = 0
+    await collect(client.chats.all({ sort: 'createdAt', order: 'desc', pageSize: 3 }))
+    await collect(client.customers.all({ sort: 'id', pageSize: 3 }))
+    expect(fetched.length).toBeGreaterThanOrEqual(2)
+    for (const url of fetched) {
+      expect(url).toMatch(/[?&]sort=(createdAt|id)(&|$)/)
+      expect(url).toMatch(/[?&]limit=3(&|$)/)
+      expect(url).not.toContain('pageSize')
+    }
+    expect(fetched[0]).toContain('order=desc')
+  })
+
   it('stops fetching when the caller stops reading', async () => {
     fetched.length = 0
     for await (const chat of client.chats.all({ pageSize: 1 })) {

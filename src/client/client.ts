@@ -43,7 +43,7 @@ const totalPage = <T>(page: { data: T[]; total: number }) => ({
 export type Id = number | string
 
 /** `sort` and `order` of a sortable list, with `offset` and `limit`. */
-export interface ListOptions {
+export type ListOptions = {
   readonly sort?: string
   readonly order?: 'asc' | 'desc'
   readonly offset?: number
@@ -66,15 +66,17 @@ export function createClient(options: ClientOptions) {
     http.request<T>({ method: 'GET', path, ...(query ? { query } : {}) })
   const send = <T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
     http.request<T>({ method, path, ...(body === undefined ? {} : { body }) })
-  const list = (options: ListOptions = {}) => ({ ...options })
+
+  /** What an `all` call puts in each page's query: its sort, never its page size. */
+  const sortOf = ({ sort, order }: ListOptions) => ({ sort, order })
 
   const chats = {
     /** `GET /chats`: one page, `{data, meta: {total}}`. */
-    list: (options?: ListOptions) => get<ChatList>('/chats', list(options)),
+    list: (options?: ListOptions) => get<ChatList>('/chats', options),
     /** Every chat, across pages. */
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Chat>(options, (offset, limit) =>
-        get<ChatList>('/chats', { ...list(options), offset, limit }).then(metaPage),
+        get<ChatList>('/chats', { ...sortOf(options), offset, limit }).then(metaPage),
       ),
     get: (id: Id) => get<Chat>(`/chats/${id}`),
     create: (body: CreateChatBody) => send<Chat>('POST', '/chats', body),
@@ -104,7 +106,7 @@ export function createClient(options: ClientOptions) {
       send<Chat>('PUT', '/chats/snooze', { id, snoozedUntil: until }),
     /** `GET /chats/{id}/messages`: one page, newest first. */
     messages: (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
-      get<MessageList>(`/chats/${id}/messages`, list(options)),
+      get<MessageList>(`/chats/${id}/messages`, options),
     /** Every message of the chat, newest first, across pages. */
     allMessages: (id: Id, paging: PageOptions = {}) =>
       pages<Message>(paging, (offset, limit) =>
@@ -118,10 +120,10 @@ export function createClient(options: ClientOptions) {
   }
 
   const customers = {
-    list: (options?: ListOptions) => get<CustomerList>('/customers', list(options)),
+    list: (options?: ListOptions) => get<CustomerList>('/customers', options),
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Customer>(options, (offset, limit) =>
-        get<CustomerList>('/customers', { ...list(options), offset, limit }).then(totalPage),
+        get<CustomerList>('/customers', { ...sortOf(options), offset, limit }).then(totalPage),
       ),
     get: (id: Id) => get<Customer>(`/customers/${id}`),
     create: (body: CreateCustomerBody) => send<Customer>('POST', '/customers', body),
@@ -145,7 +147,7 @@ export function createClient(options: ClientOptions) {
   }
 
   const team = <Item, Page extends { data: Item[]; meta: { total: number } }>(path: string) => ({
-    list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, list(options)),
+    list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, options),
     all: (paging: PageOptions = {}) =>
       pages<Item>(paging, (offset, limit) => get<Page>(path, { offset, limit }).then(metaPage)),
   })
