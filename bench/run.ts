@@ -28,6 +28,7 @@ import { failures, runWrk, wrkVersion } from './lib/wrk.js'
 const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
 const BASELINE = fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))
 const NAIVE = fileURLToPath(new URL('./naive-server.mjs', import.meta.url))
+const FRAMEWORK = fileURLToPath(new URL('./fastify-server.mjs', import.meta.url))
 const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.meta.url))
 
 const { values: flags } = parseArgs({
@@ -95,23 +96,27 @@ async function realChat(data: Dataset): Promise<void> {
   await stop(server)
 }
 
-async function baseline(data: Dataset, label: string): Promise<Row> {
-  const server = await startListening([BASELINE, CHAT_FILE], cores.server)
-  const { result, cpuUs } = await load(server, 'mark-read.lua', loadArgs(data), label)
-  const rss = peakRss(server.proc.pid!)
-  await stop(server)
-  return { name: label, kind: 'baseline', chats: 0, result, rss, cpuUs }
-}
-
-/** Mark-read written the naive way (naive-server.mjs) on the same data: what the design buys. */
-async function naive(data: Dataset): Promise<Row> {
-  process.stderr.write(`Naive Fastify + SQLite mark-read on ${data.chats} chats\n`)
-  const server = await startListening([NAIVE, data.database], cores.server)
+/**
+ * A server that is not opencrunch, under the same mark-read load: the bare node:http baseline
+ * every ratio is taken against, Fastify alone (fastify-server.mjs: the ceiling of any server built
+ * on it), or mark-read written the naive way (naive-server.mjs, on the same data).
+ */
+async function reference(
+  kind: 'baseline' | 'framework' | 'naive',
+  name: string,
+  args: readonly string[],
+  data: Dataset,
+): Promise<Row> {
+  process.stderr.write(`${name}\n`)
+  const server = await startListening(args, cores.server)
   const { result, cpuUs } = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
   const rss = peakRss(server.proc.pid!)
   await stop(server)
-  return { name: 'naive Fastify + SQLite', kind: 'naive', chats: data.chats, result, rss, cpuUs }
+  return { name, kind, chats: kind === 'naive' ? data.chats : 0, result, rss, cpuUs }
 }
+
+const baseline = (data: Dataset, when: string) =>
+  reference('baseline', `baseline node:http (${when})`, [BASELINE, CHAT_FILE], data)
 
 async function main(): Promise<number> {
   const wrk = wrkVersion()
@@ -133,8 +138,12 @@ async function main(): Promise<number> {
   const first = await dataset(sizes[0]!, messagesPerChat, false)
   await realChat(first)
 
-  const rows: Row[] = [await baseline(first, 'baseline node:http (before)')]
-  rows.push(await naive(await dataset(sizes[0]!, messagesPerChat, false)))
+  const rows: Row[] = [await baseline(first, 'before')]
+  rows.push(await reference('framework', 'Fastify alone', [FRAMEWORK, CHAT_FILE], first))
+  const naiveData = await dataset(sizes[0]!, messagesPerChat, false)
+  rows.push(
+    await reference('naive', 'naive Fastify + SQLite', [NAIVE, naiveData.database], naiveData),
+  )
   for (const size of sizes) {
     const data = await dataset(size, messagesPerChat, false)
     process.stderr.write(`Server on ${size} chats\n`)
@@ -151,7 +160,7 @@ async function main(): Promise<number> {
     rows.push({ name: 'mixed', kind: 'mixed', chats: size, ...mixed, rss: mixedRss })
     rows.push({ name: 'search', kind: 'search', chats: size, ...search, rss: searchRss })
   }
-  rows.push(await baseline(first, 'baseline node:http (after)'))
+  rows.push(await baseline(first, 'after'))
 
   const verdict = printReport(rows, {
     machine: machine(wrk),

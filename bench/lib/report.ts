@@ -4,8 +4,11 @@ import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
 /** One measured run. */
 export interface Row {
   readonly name: string
-  /** `naive`: the reference mark-read of naive-server.mjs, shown for comparison only. */
-  readonly kind: 'baseline' | 'naive' | 'mark-read' | 'mixed' | 'search'
+  /**
+   * `framework` (Fastify alone) and `naive` (the mark-read of naive-server.mjs) are shown for
+   * comparison only.
+   */
+  readonly kind: 'baseline' | 'framework' | 'naive' | 'mark-read' | 'mixed' | 'search'
   readonly chats: number
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
@@ -52,7 +55,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   const baselines = rows.filter((row) => row.kind === 'baseline')
   const baseline =
     baselines.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / baselines.length
-  const measured = (row: Row) => row.kind !== 'baseline' && row.kind !== 'naive'
+  const measured = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
   const smallest = Math.min(...rows.filter(measured).map((r) => r.chats))
   const atSmallest = (kind: Row['kind']) =>
     rows.find((row) => row.kind === kind && row.chats === smallest)!
@@ -62,7 +65,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     const small = measured(row) ? requestsPerSecond(atSmallest(row.kind).result) : null
     return [
       row.name,
-      row.kind === 'baseline' ? '' : count(row.chats),
+      row.chats === 0 ? '' : count(row.chats),
       count(rps),
       ms(row.result.latencyUs.p50),
       ms(row.result.latencyUs.p99),
@@ -132,6 +135,16 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     out.write(
       `\nmark-read at ${count(smallest)} chats: ${ratio(gain)} x the throughput of the naive ` +
         `Fastify + SQLite implementation (bench/naive-server.mjs) on the same data\n`,
+    )
+  }
+  const framework = rows.find((row) => row.kind === 'framework')
+  if (framework) {
+    const ceiling = requestsPerSecond(framework.result)
+    const share = requestsPerSecond(atSmallest('mark-read').result) / ceiling
+    out.write(
+      `Fastify alone (bench/fastify-server.mjs, no database): ${ratio(ceiling / baseline)} x ` +
+        `baseline, the most a server built on it reaches here; mark-read at ` +
+        `${count(smallest)} chats is ${ratio(share)} x that\n`,
     )
   }
   return { allMet: targets.every(([, met]) => met) }
