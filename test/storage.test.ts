@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db } from '../src/server/storage/db.js'
 import { openDatabase } from '../src/server/storage/open.js'
@@ -83,6 +84,74 @@ describe('SqliteDb transactions', () => {
     const error = await db.run("INSERT INTO steps (what) VALUES ('once')").catch((e: unknown) => e)
     expect(db.isUniqueViolation(error)).toBe(true)
     expect(db.isUniqueViolation(new Error('other'))).toBe(false)
+  })
+})
+
+describe('SqliteDb group commit', () => {
+  let dir: string
+  let file: SqliteDb
+  /** Another connection to the same file: it sees only what has been committed. */
+  let observer: Database.Database
+  const committed = () =>
+    (observer.prepare('SELECT what FROM steps ORDER BY n').all() as { what: string }[]).map(
+      (row) => row.what,
+    )
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opencrunch-group-'))
+    file = new SqliteDb({ path: join(dir, 'group.db'), checkpointEveryMs: 0 })
+    await file.exec('CREATE TABLE steps (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
+    observer = new Database(join(dir, 'group.db'))
+  })
+  afterEach(async () => {
+    observer.close()
+    await file.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('answers the statements of one event-loop turn once their one commit is done', async () => {
+    const a = file.run("INSERT INTO steps (what) VALUES ('a')")
+    const b = file.run("INSERT INTO steps (what) VALUES ('b')")
+    let answered = false
+    void a.then(() => (answered = true))
+    await Promise.resolve()
+    // Both run, in one transaction still open: no answer yet, nothing committed.
+    expect(answered).toBe(false)
+    expect(committed()).toEqual([])
+    expect(await Promise.all([a, b])).toEqual([1, 1])
+    expect(committed()).toEqual(['a', 'b'])
+  })
+
+  it('refuses only the statement that fails; the rest of its turn commits', async () => {
+    const outcomes = await Promise.allSettled([
+      file.run("INSERT INTO steps (n, what) VALUES (1, 'a')"),
+      file.run("INSERT INTO steps (n, what) VALUES (1, 'same n')"),
+      file.run("INSERT INTO steps (n, what) VALUES (2, 'b')"),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(file.isUniqueViolation((outcomes[1] as PromiseRejectedResult).reason)).toBe(true)
+    expect(committed()).toEqual(['a', 'b'])
+  })
+
+  it('refuses every statement of a turn a failure rolled back whole, and changes nothing', async () => {
+    await file.run("INSERT INTO steps (n, what) VALUES (1, 'before')")
+    const outcomes = await Promise.allSettled([
+      file.run("INSERT INTO steps (n, what) VALUES (2, 'lost with its turn')"),
+      // ON CONFLICT ROLLBACK ends the whole transaction, as a full disk would.
+      file.run("INSERT OR ROLLBACK INTO steps (n, what) VALUES (1, 'again')"),
+    ])
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected'])
+    expect(committed()).toEqual(['before'])
+    await file.run("INSERT INTO steps (n, what) VALUES (3, 'after')")
+    expect(committed()).toEqual(['before', 'after'])
+  })
+
+  it('commits the statements of a turn before a transaction asked for after them', async () => {
+    await Promise.all([
+      file.run("INSERT INTO steps (what) VALUES ('statement before')"),
+      file.transaction((tx) => tx.run("INSERT INTO steps (what) VALUES ('transaction')")),
+      file.run("INSERT INTO steps (what) VALUES ('statement after')"),
+    ])
+    expect(committed()).toEqual(['statement before', 'transaction', 'statement after'])
   })
 })
 

@@ -13,8 +13,10 @@ import { Worker } from 'node:worker_threads'
  * grow until SQLite's own fallback checkpoint took over inside the writes (a 60-90 ms stall each
  * time, in the bench's mixed load on 1,000,000 chats). So each round repeats the pass, every
  * repeat copying only what came in during the one before, until a pass finds nothing new: the
- * WAL is then wholly copied, and the next write starts it over. Writes that never leave a gap as
- * long as a short pass can still outrun it; the round then gives up after `MAX_PASSES`.
+ * WAL is then wholly copied, and the next write starts it over. Writes that never pause for as
+ * long as a short pass takes still outrun it: after `MAX_PASSES` the worker says so, and the
+ * writer copies the few frames left itself before its next transaction (SqliteDb), when it knows
+ * nothing is being written.
  */
 
 // Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
@@ -23,15 +25,16 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
-const MAX_PASSES = 20
+const MAX_PASSES = 5
 const checkpoint = () => {
   try {
     let frames = -1
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const [{ busy, log }] = db.pragma('wal_checkpoint(PASSIVE)')
-      if (busy || log === frames) break
+      if (busy || log === frames) return
       frames = log
     }
+    parentPort.postMessage({ behind: true })
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) })
   }
@@ -52,18 +55,23 @@ export interface Checkpointer {
   stop(): Promise<void>
 }
 
-/** Starts the checkpoint thread for the database file at `path`. */
+/**
+ * Starts the checkpoint thread for the database file at `path`. `onBehind` is called when its
+ * passes could not catch up with the writes.
+ */
 export function startCheckpointer(
   path: string,
   intervalMs: number,
   onError: (message: string) => void,
+  onBehind: () => void,
 ): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { path, intervalMs, driver },
   })
-  worker.on('message', (message: { error?: string }) => {
+  worker.on('message', (message: { error?: string; behind?: boolean }) => {
     if (message.error) onError(message.error)
+    if (message.behind) onBehind()
   })
   worker.on('error', (error) => onError(error.message))
   // After the listeners: adding a message listener would hold the process open again.

@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Db, Dialect, Queryable, Row, SqlValue } from './db.js'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
+import { GroupCommit } from './sqlite-group-commit.js'
 
 type Statement = Database.Statement<unknown[], unknown>
 
@@ -53,8 +54,9 @@ const SQLITE_DIALECT: Dialect = {
  *
  * better-sqlite3 is synchronous, so a statement never interleaves with another. Transactions, whose
  * callbacks are async, run one at a time in the order asked for, and every other statement waits
- * while one is open, so no statement of another request runs inside it. Prepared statements are
- * cached by their SQL text.
+ * while one is queued or open, so no statement of another request runs inside it. Statements
+ * outside transactions share one commit per event-loop turn, and each answers only once that
+ * commit is done (sqlite-group-commit.ts). Prepared statements are cached by their SQL text.
  */
 export class SqliteDb implements Db {
   readonly dialect = SQLITE_DIALECT
@@ -64,8 +66,12 @@ export class SqliteDb implements Db {
   private readonly statements = new Map<string, Statement>()
   /** The last transaction queued: the next one starts when it has ended. */
   private queue: Promise<void> = Promise.resolve()
-  /** Settled when the open transaction ends; `null` when none is open. */
-  private open: Promise<void> | null = null
+  /** Set when the checkpointer could not catch up with the writes; cleared by `catchUpWal`. */
+  private walBehind = false
+  /** Transactions queued or open: statements outside them wait until there are none. */
+  private transactions = 0
+  /** Statements outside transactions, one commit per event-loop turn (sqlite-group-commit.ts). */
+  private readonly group: GroupCommit
   private readonly inTransaction: Queryable
   private readonly checkpointer: Checkpointer | null = null
 
@@ -87,8 +93,18 @@ export class SqliteDb implements Db {
         options.path,
         every,
         options.onCheckpointError ?? (() => {}),
+        () => (this.walBehind = true),
       )
     }
+    this.group = new GroupCommit({
+      begin: () => {
+        this.catchUpWal()
+        this.statement('BEGIN IMMEDIATE').run()
+      },
+      commit: () => this.statement('COMMIT').run(),
+      rollback: () => this.statement('ROLLBACK').run(),
+      inTransaction: () => this.raw.inTransaction,
+    })
     this.inTransaction = {
       dialect: SQLITE_DIALECT,
       all: (sql, params) => Promise.resolve(this.allNow(sql, params)),
@@ -99,18 +115,18 @@ export class SqliteDb implements Db {
   }
 
   async all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    if (this.open) await this.outsideTransactions()
-    return this.allNow<T>(sql, params)
+    if (this.transactions > 0) await this.outsideTransactions()
+    return this.group.run(() => this.allNow<T>(sql, params))
   }
 
   async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
-    if (this.open) await this.outsideTransactions()
-    return this.getNow<T>(sql, params)
+    if (this.transactions > 0) await this.outsideTransactions()
+    return this.group.run(() => this.getNow<T>(sql, params))
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    if (this.open) await this.outsideTransactions()
-    return this.runNow(sql, params)
+    if (this.transactions > 0) await this.outsideTransactions()
+    return this.group.run(() => this.runNow(sql, params))
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -120,9 +136,11 @@ export class SqliteDb implements Db {
     const ended = new Promise<void>((resolve) => (release = resolve))
     const previous = this.queue
     this.queue = ended
-    await previous
-    this.open = ended
+    this.transactions++
     try {
+      await previous
+      // Statements of this turn asked for before it: their commit comes first.
+      await this.group.open
       this.statement('BEGIN IMMEDIATE').run()
       try {
         const result = await fn(this.inTransaction)
@@ -133,13 +151,17 @@ export class SqliteDb implements Db {
         throw error
       }
     } finally {
-      this.open = null
+      this.transactions--
       release()
     }
   }
 
+  /** Runs on its own, outside any group: PRAGMAs and schema changes may refuse a transaction. */
   async exec(sql: string): Promise<void> {
-    if (this.open) await this.outsideTransactions()
+    while (this.transactions > 0 || this.group.open) {
+      await this.outsideTransactions()
+      await this.group.open
+    }
     this.raw.exec(sql)
   }
 
@@ -162,13 +184,26 @@ export class SqliteDb implements Db {
 
   async close(): Promise<void> {
     await this.queue
+    await this.group.open
     await this.checkpointer?.stop()
     if (this.raw.open) this.raw.close()
   }
 
-  /** Resolves when no transaction is open (a statement must not run inside another's). */
+  /**
+   * Copies what is left of the WAL into the database file from this connection, before a group
+   * begins, when the checkpointer could not catch up: nothing is written meanwhile, so the WAL
+   * ends wholly copied and the group's first write starts it over. The checkpointer has copied
+   * all but the last few frames; this is those and one sync, a few times a second at most.
+   */
+  private catchUpWal(): void {
+    if (!this.walBehind) return
+    const [result] = this.raw.pragma('wal_checkpoint(PASSIVE)') as [{ busy: number }]
+    if (result.busy === 0) this.walBehind = false
+  }
+
+  /** Resolves when no transaction is queued or open (a statement must not run inside one). */
   private async outsideTransactions(): Promise<void> {
-    while (this.open) await this.open
+    while (this.transactions > 0) await this.queue
   }
 
   private statement(sql: string): Statement {
