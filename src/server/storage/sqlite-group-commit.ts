@@ -3,7 +3,7 @@
  * transaction of the current event-loop turn, opened by the turn's first statement and committed
  * once the turn's I/O callbacks have run (`setImmediate`). Each statement's promise settles only
  * when that commit has succeeded, so an answer built from it never goes out before what it wrote,
- * or read, is in the WAL: the promise of a write that is acknowledged holds as before. Every
+ * or read, is in the WAL: an acknowledged write survives the process being killed, as before. Every
  * request that an event-loop turn serves then shares one commit, with its file locks and WAL
  * write, instead of paying for one each.
  *
