@@ -4,26 +4,15 @@
 // ceiling of any server built on it.
 import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
+import { readBody } from './read-body.mjs'
 
 const chat = readFileSync(process.argv[2])
 
 const app = Fastify()
-app.put(
-  '/v1/chats/readByAgent',
-  {
-    schema: {
-      body: {
-        type: 'object',
-        required: ['id', 'read'],
-        properties: { id: { type: 'integer' }, read: { type: 'boolean' } },
-      },
-    },
-  },
-  async (request, reply) => {
-    if (!request.headers.authorization) return reply.code(401).send()
-    return reply.type('application/json; charset=utf-8').send(chat)
-  },
-)
+app.put('/v1/chats/readByAgent', { schema: { body: readBody } }, async (request, reply) => {
+  if (!request.headers.authorization) return reply.code(401).send()
+  return reply.type('application/json; charset=utf-8').send(chat)
+})
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`listening on ${address}\n`)

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
+import { readBody } from './read-body.mjs'
 
 const db = new Database(process.argv[2])
 db.pragma('journal_mode = WAL')
@@ -80,23 +81,11 @@ app.addHook('onRequest', async (request, reply) => {
   if (!row) return reply.code(401).send({ errors: [{ code: 'unauthorized' }] })
   request.organizationId = row.organization_id
 })
-app.put(
-  '/v1/chats/readByAgent',
-  {
-    schema: {
-      body: {
-        type: 'object',
-        required: ['id', 'read'],
-        properties: { id: { type: 'integer' }, read: { type: 'boolean' } },
-      },
-    },
-  },
-  async (request, reply) => {
-    const chat = markChat(request.organizationId, request.body.id, request.body.read)
-    if (chat === null) return reply.code(404).send({ errors: [{ code: 'not_found' }] })
-    return chat
-  },
-)
+app.put('/v1/chats/readByAgent', { schema: { body: readBody } }, async (request, reply) => {
+  const chat = markChat(request.organizationId, request.body.id, request.body.read)
+  if (chat === null) return reply.code(404).send({ errors: [{ code: 'not_found' }] })
+  return chat
+})
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`listening on ${address}\n`)

@@ -156,11 +156,21 @@ describe('SqliteDb group commit', () => {
 })
 
 describe('SqliteDb checkpoints', () => {
-  it('copies the WAL into the database file from its worker thread, not from a write', async () => {
+  /** A file database whose worker checkpoints every 20 ms, removed after `test`. */
+  async function withWalFile(test: (file: SqliteDb, path: string) => Promise<void>) {
     const dir = mkdtempSync(join(tmpdir(), 'opencrunch-checkpoint-'))
     const path = join(dir, 'wal.db')
     const file = new SqliteDb({ path, checkpointEveryMs: 20 })
     try {
+      await test(file, path)
+    } finally {
+      await file.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  it('copies the WAL into the database file from its worker thread, not from a write', () =>
+    withWalFile(async (file, path) => {
       await file.exec('CREATE TABLE blobs (data TEXT NOT NULL)')
       const before = statSync(path).size
       // About 2 MB: far below the 40 MB at which a write would checkpoint by itself.
@@ -173,19 +183,12 @@ describe('SqliteDb checkpoints', () => {
       }
       expect(after).toBeGreaterThan(before + 1_000_000)
       expect(await file.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: 500 })
-    } finally {
-      await file.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    }))
 
   // At this scale one pass a round is often enough; on 1,000,000 chats under the bench's load it
-  // was not (the README's Performance section), which is what the repeated passes are for.
-  it('starts the WAL over while writes keep coming, so it does not grow without end', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'opencrunch-checkpoint-'))
-    const path = join(dir, 'wal.db')
-    const file = new SqliteDb({ path, checkpointEveryMs: 20 })
-    try {
+  // was not (README, Performance): what the repeated passes and the writer's catch-up are for.
+  it('starts the WAL over while writes keep coming, so it does not grow without end', () =>
+    withWalFile(async (file, path) => {
       await file.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad TEXT)')
       // Rows of a kilobyte, so that updates at random touch pages all over the file and each
       // pass has real copying to do while the writes go on.
@@ -212,11 +215,7 @@ describe('SqliteDb checkpoints', () => {
       expect(walRestarts(path), `no restart in ${writes} writes`).toBeGreaterThan(started)
       const total = await file.get<{ n: number }>('SELECT sum(n) AS n FROM rows')
       expect(total?.n).toBe(writes)
-    } finally {
-      await file.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    }))
 })
 
 /**
