@@ -145,6 +145,33 @@ describe('SqliteDb group commit', () => {
     expect(committed()).toEqual(['before', 'after'])
   })
 
+  it('lets reads through while another process holds the write lock', async () => {
+    await file.run("INSERT INTO steps (what) VALUES ('there')")
+    observer.exec('BEGIN IMMEDIATE')
+    try {
+      const started = performance.now()
+      expect(await file.all('SELECT what FROM steps')).toEqual([{ what: 'there' }])
+      // Far below the 5 s a write would wait for the lock.
+      expect(performance.now() - started).toBeLessThan(1000)
+    } finally {
+      observer.exec('ROLLBACK')
+    }
+    expect(await file.run("INSERT INTO steps (what) VALUES ('after')")).toBe(1)
+  })
+
+  it('commits what was asked for before close(), even behind a transaction', async () => {
+    const slow = file.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('transaction')")
+      await sleep(5)
+    })
+    const statement = file.run("INSERT INTO steps (what) VALUES ('statement')")
+    await file.close()
+    await slow
+    expect(await statement).toBe(1)
+    expect(committed()).toEqual(['transaction', 'statement'])
+    file = new SqliteDb({ path: join(dir, 'group.db'), checkpointEveryMs: 0 })
+  })
+
   it('commits the statements of a turn before a transaction asked for after them', async () => {
     await Promise.all([
       file.run("INSERT INTO steps (what) VALUES ('statement before')"),

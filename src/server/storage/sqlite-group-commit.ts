@@ -12,7 +12,11 @@
  * of the turn is refused with that error, and none of them changed anything.
  */
 export interface GroupSql {
-  begin(): void
+  /**
+   * Opens the group's transaction; false when it cannot be had at once (another process holds
+   * the write lock): the turn's statements then run each on its own, as they would without groups.
+   */
+  begin(): boolean
   commit(): void
   rollback(): void
   /** Whether the connection is inside a transaction (it is not once a failure rolled it back). */
@@ -40,6 +44,13 @@ export class GroupCommit {
   /** Runs `work` (one statement) in the turn's group; resolves to its result once committed. */
   run<T>(work: () => T): Promise<T> {
     const group = this.group ?? this.start()
+    if (group === null) {
+      try {
+        return Promise.resolve(work())
+      } catch (error) {
+        return Promise.reject(asError(error))
+      }
+    }
     let result: T
     try {
       result = work()
@@ -50,7 +61,8 @@ export class GroupCommit {
     return group.committed.then(() => result)
   }
 
-  private start(): Group {
+  private start(): Group | null {
+    if (!this.sql.begin()) return null
     let settle!: (error?: unknown) => void
     const committed = new Promise<void>((resolve, reject) => {
       settle = (error) => (error === undefined ? resolve() : reject(asError(error)))
@@ -66,7 +78,6 @@ export class GroupCommit {
       settled: false,
       settle,
     }
-    this.sql.begin()
     this.group = group
     setImmediate(() => this.end(group))
     return group
@@ -85,8 +96,11 @@ export class GroupCommit {
         error = commitError
       }
     }
-    if (error !== undefined && this.sql.inTransaction()) this.sql.rollback()
-    group.settle(error)
+    try {
+      if (error !== undefined && this.sql.inTransaction()) this.sql.rollback()
+    } finally {
+      group.settle(error)
+    }
   }
 }
 
