@@ -28,7 +28,6 @@ interface Group {
   /** Settles, never rejects, when the group has ended either way. */
   readonly ended: Promise<void>
   settle(error?: unknown): void
-  settled: boolean
 }
 
 export class GroupCommit {
@@ -43,22 +42,16 @@ export class GroupCommit {
 
   /** Runs `work` (one statement) in the turn's group; resolves to its result once committed. */
   run<T>(work: () => T): Promise<T> {
+    // null: the lock was taken elsewhere, and this statement runs on its own.
     const group = this.group ?? this.start()
-    if (group === null) {
-      try {
-        return Promise.resolve(work())
-      } catch (error) {
-        return Promise.reject(asError(error))
-      }
-    }
     let result: T
     try {
       result = work()
     } catch (error) {
-      if (!this.sql.inTransaction()) this.end(group, error)
+      if (group && !this.sql.inTransaction()) this.end(group, error)
       return Promise.reject(asError(error))
     }
-    return group.committed.then(() => result)
+    return group ? group.committed.then(() => result) : Promise.resolve(result)
   }
 
   private start(): Group | null {
@@ -75,7 +68,6 @@ export class GroupCommit {
         () => {},
         () => {},
       ),
-      settled: false,
       settle,
     }
     this.group = group
@@ -85,9 +77,9 @@ export class GroupCommit {
 
   /** Commits the group, or ends it with `failure`: every statement of it is then refused. */
   private end(group: Group, failure?: unknown): void {
-    if (group.settled) return
-    group.settled = true
-    if (this.group === group) this.group = null
+    // A group no longer current has ended already (a failure ended it before its turn did).
+    if (this.group !== group) return
+    this.group = null
     let error = failure
     if (error === undefined) {
       try {

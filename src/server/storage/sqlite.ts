@@ -161,10 +161,7 @@ export class SqliteDb implements Db {
 
   /** Runs on its own, outside any group: PRAGMAs and schema changes may refuse a transaction. */
   async exec(sql: string): Promise<void> {
-    while (this.transactions > 0 || this.group.open) {
-      await this.outsideTransactions()
-      await this.group.open
-    }
+    while (this.busy) await this.drain()
     this.raw.exec(sql)
   }
 
@@ -189,10 +186,9 @@ export class SqliteDb implements Db {
     // Statements asked for before close() may still be waiting on a transaction to end: they open
     // their group in the microtasks after it, and are committed before the connection closes.
     do {
-      await this.queue
-      await this.group.open
+      await this.drain()
       await new Promise(setImmediate)
-    } while (this.transactions > 0 || this.group.open)
+    } while (this.busy)
     await this.checkpointer?.stop()
     if (this.raw.open) this.raw.close()
   }
@@ -232,6 +228,17 @@ export class SqliteDb implements Db {
     } finally {
       this.statement(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).run()
     }
+  }
+
+  /** Whether a transaction is queued or open, or a group is open. */
+  private get busy(): boolean {
+    return this.transactions > 0 || this.group.open !== null
+  }
+
+  /** Waits for the transactions queued now and the open group to end. */
+  private async drain(): Promise<void> {
+    await this.outsideTransactions()
+    await this.group.open
   }
 
   /** Resolves when no transaction is queued or open (a statement must not run inside one). */
