@@ -13,6 +13,7 @@ function recording(db: Db, seen: Set<string>): Db {
     dialect: target.dialect,
     all: (sql, params) => (seen.add(sql), target.all(sql, params)),
     get: (sql, params) => (seen.add(sql), target.get(sql, params)),
+    firstRow: (queries) => (queries.forEach(([sql]) => seen.add(sql)), target.firstRow(queries)),
     run: (sql, params) => (seen.add(sql), target.run(sql, params)),
     exec: (sql) => target.exec(sql),
   })

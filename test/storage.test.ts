@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Db } from '../src/server/storage/db.js'
+import type { Db, SqlQuery } from '../src/server/storage/db.js'
+import { freshDatabase } from './helpers/engines.js'
 import { openDatabase } from '../src/server/storage/open.js'
 import { SqliteDb } from '../src/server/storage/sqlite.js'
 
@@ -179,6 +180,53 @@ describe('SqliteDb group commit', () => {
       file.run("INSERT INTO steps (what) VALUES ('statement after')"),
     ])
     expect(committed()).toEqual(['statement before', 'transaction', 'statement after'])
+  })
+})
+
+describe('firstRow, on the engine of this run', () => {
+  let own: Db
+  let drop: () => Promise<void>
+  beforeEach(async () => {
+    const database = await freshDatabase()
+    drop = () => database.drop()
+    own = await openDatabase({ url: database.url })
+    await own.exec('CREATE TABLE marks (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
+  })
+  afterEach(async () => {
+    await own.close()
+    await drop()
+  })
+  const insert = (n: number): SqlQuery => [
+    'INSERT INTO marks (n, what) VALUES (?, ?) RETURNING what',
+    [n, `mark ${n}`],
+  ]
+  const marks = async () =>
+    (await own.all<{ what: string }>('SELECT what FROM marks ORDER BY n')).map((r) => r.what)
+
+  it('answers the first row any query returns, and runs none of the queries after it', async () => {
+    const none: SqlQuery = ['SELECT what FROM marks WHERE n = ?', [99]]
+    expect(await own.firstRow([none, insert(1), insert(2)])).toEqual({ what: 'mark 1' })
+    expect(await marks()).toEqual(['mark 1'])
+    expect(await own.firstRow([none, none])).toBeUndefined()
+  })
+
+  it('does the same inside a transaction, which commits or rolls back what it wrote', async () => {
+    await own.transaction((tx) => tx.firstRow([insert(1), insert(2)]))
+    await expect(
+      own.transaction(async (tx) => {
+        await tx.firstRow([insert(3)])
+        throw new Error('changed my mind')
+      }),
+    ).rejects.toThrow('changed my mind')
+    expect(await marks()).toEqual(['mark 1'])
+  })
+
+  it('refuses a failing query with its error; the queries before it keep their effect', async () => {
+    await expect(
+      own.firstRow([['SELECT n FROM marks WHERE n = 1', []], insert(1)]),
+    ).resolves.toEqual({ what: 'mark 1' })
+    await expect(own.firstRow([['SELECT nothing FROM nowhere', []], insert(2)])).rejects.toThrow()
+    expect(await marks()).toEqual(['mark 1'])
   })
 })
 

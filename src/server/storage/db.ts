@@ -9,6 +9,9 @@
 /** A value bound to a `?` placeholder. */
 export type SqlValue = string | number | bigint | null
 
+/** A statement's SQL and the values of its placeholders. */
+export type SqlQuery = readonly [sql: string, params: readonly SqlValue[]]
+
 /** A row as the engine returns it, before a presenter maps it. */
 export type Row = Record<string, unknown>
 
@@ -20,6 +23,14 @@ export interface Queryable {
   all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>
   /** The first row of a query, or `undefined`. */
   get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>
+  /**
+   * The first row that any of `queries` returns, running them in order and stopping at the first
+   * that returns one; `undefined` when none does. Each statement is what it would be on its own
+   * (not one transaction), but the embedded engine runs them back to back in one turn, so no other
+   * statement of this process comes between them and a request pays for one round trip, not one
+   * per query. PostgreSQL runs them one after another.
+   */
+  firstRow<T = Row>(queries: ReadonlyArray<SqlQuery>): Promise<T | undefined>
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>
   /** Runs data-definition SQL (several statements allowed, no parameters); for migrations. */

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db, Dialect, Queryable, Row, SqlValue } from './db.js'
+import type { Db, Dialect, Queryable, Row, SqlQuery, SqlValue } from './db.js'
 import { compactJson, numbered } from './postgres-sql.js'
 import { redact } from './url.js'
 
@@ -94,6 +94,10 @@ export class PostgresDb implements Db {
     return this.onPool.get<T>(sql, params)
   }
 
+  firstRow<T = Row>(queries: ReadonlyArray<SqlQuery>): Promise<T | undefined> {
+    return this.onPool.firstRow<T>(queries)
+  }
+
   run(sql: string, params?: readonly SqlValue[]): Promise<number> {
     return this.onPool.run(sql, params)
   }
@@ -168,12 +172,20 @@ export class PostgresDb implements Db {
       const values = params.map((value) => (typeof value === 'bigint' ? String(value) : value))
       return on.query({ ...this.prepare(sql), values })
     }
+    const get = async <T>(sql: string, params?: readonly SqlValue[]) =>
+      (await query(sql, params)).rows[0] as T | undefined
     return {
       dialect: POSTGRES_DIALECT,
       all: async <T>(sql: string, params?: readonly SqlValue[]) =>
         (await query(sql, params)).rows as T[],
-      get: async <T>(sql: string, params?: readonly SqlValue[]) =>
-        (await query(sql, params)).rows[0] as T | undefined,
+      get,
+      firstRow: async <T>(queries: ReadonlyArray<SqlQuery>) => {
+        for (const [sql, params] of queries) {
+          const row = await get<T>(sql, params)
+          if (row !== undefined) return row
+        }
+        return undefined
+      },
       run: async (sql, params) => (await query(sql, params)).rowCount ?? 0,
       exec: async (sql) => void (await on.query(sql)),
     }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Db, Dialect, Queryable, Row, SqlValue } from './db.js'
+import type { Db, Dialect, Queryable, Row, SqlQuery, SqlValue } from './db.js'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
 import { GroupCommit } from './sqlite-group-commit.js'
 
@@ -112,6 +112,7 @@ export class SqliteDb implements Db {
       dialect: SQLITE_DIALECT,
       all: (sql, params) => Promise.resolve(this.allNow(sql, params)),
       get: (sql, params) => Promise.resolve(this.getNow(sql, params)),
+      firstRow: (queries) => Promise.resolve(this.firstRowNow(queries)),
       run: (sql, params) => Promise.resolve(this.runNow(sql, params)),
       exec: (sql) => Promise.resolve(void this.raw.exec(sql)),
     }
@@ -125,6 +126,11 @@ export class SqliteDb implements Db {
   async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
     if (this.transactions > 0) await this.outsideTransactions()
     return this.group.run(() => this.getNow<T>(sql, params))
+  }
+
+  async firstRow<T = Row>(queries: ReadonlyArray<SqlQuery>): Promise<T | undefined> {
+    if (this.transactions > 0) await this.outsideTransactions()
+    return this.group.run(() => this.firstRowNow<T>(queries))
   }
 
   async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
@@ -263,6 +269,14 @@ export class SqliteDb implements Db {
 
   private getNow<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
     return this.statement(sql).get(...params) as T | undefined
+  }
+
+  private firstRowNow<T>(queries: ReadonlyArray<SqlQuery>): T | undefined {
+    for (const [sql, params] of queries) {
+      const row = this.getNow<T>(sql, params)
+      if (row !== undefined) return row
+    }
+    return undefined
   }
 
   private runNow(sql: string, params: readonly SqlValue[] = []): number {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../storage/db.js'
+import type { Queryable, SqlQuery } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
 import { chatJson } from './chat-json.js'
 import type { ChatJson } from './chats.repository.js'
@@ -68,15 +68,13 @@ const STATEMENTS = perDialect((dialect) => {
     customer: { true: make('customer', 'true'), false: make('customer', 'false') },
   })
   return {
-    // The chat as it stands when the mark would change nothing; NULL when it would change it,
-    // so that the chat's JSON is built once, by the change that returns it.
+    // The chat as it stands, only when the mark would change nothing: the chat's JSON is built
+    // once, by this read or by the change that returns it.
     current: bySide(
-      (
-        side,
-        read,
-      ) => `SELECT CASE WHEN ${WOULD_CHANGE[side][read]} THEN NULL ELSE ${json} END AS chat
+      (side, read) => `SELECT ${json} AS chat
         FROM chat_read_states JOIN chats c ON c.id = chat_read_states.chat_id
-        WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?`,
+        WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?
+          AND NOT ${WOULD_CHANGE[side][read]}`,
     ),
     // The change, on a row it still changes; the updated row's chat, built by a subquery that
     // sees the new flags.
@@ -84,6 +82,8 @@ const STATEMENTS = perDialect((dialect) => {
       (side, read) => `${MARK_READ[side][read]} AND ${WOULD_CHANGE[side][read]}
         RETURNING (SELECT ${json} FROM chats c WHERE c.id = chat_read_states.chat_id) AS chat`,
     ),
+    // Neither answered: the chat exists (another writer changed it in between) or it does not.
+    exists: `SELECT NULL AS chat FROM chat_read_states ${WHERE_CHAT}`,
   }
 })
 
@@ -93,7 +93,8 @@ const STATEMENTS = perDialect((dialect) => {
  * call) ends there, one read and no write. Otherwise one atomic statement makes the change and
  * returns the chat it wrote; should another writer have changed the row in between, so that the
  * change no longer applies, the chat is read again. Either way the answer shows the mark in
- * effect. `undefined` when the organization has no such chat.
+ * effect. `undefined` when the organization has no such chat. The statements go as one
+ * `firstRow`: one round trip for the request on the embedded engine.
  */
 export async function markReadReturningChat(
   db: Queryable,
@@ -105,12 +106,15 @@ export async function markReadReturningChat(
   const statements = STATEMENTS(db.dialect)
   const mark = read ? 'true' : 'false'
   const params = [chatId, organizationId]
+  const attempt: SqlQuery[] = [
+    [statements.current[side][mark], params],
+    [statements.change[side][mark], params],
+    [statements.exists, params],
+  ]
   for (;;) {
-    const current = await db.get<{ chat: ChatJson | null }>(statements.current[side][mark], params)
-    if (!current) return undefined
-    if (current.chat !== null) return current.chat
-    const changed = await db.get<{ chat: ChatJson }>(statements.change[side][mark], params)
-    if (changed) return changed.chat
+    const found = await db.firstRow<{ chat: ChatJson | null }>(attempt)
+    if (!found) return undefined
+    if (found.chat !== null) return found.chat
   }
 }
 
