@@ -1,7 +1,10 @@
+import { once } from 'node:events'
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db, SqlQuery } from '../src/server/storage/db.js'
@@ -11,6 +14,8 @@ import { SqliteDb } from '../src/server/storage/sqlite.js'
 
 // The storage contract every repository relies on: a transaction commits whole or not at all, and
 // nothing outside it observes or interleaves with its statements, even when its callback awaits.
+
+const require = createRequire(import.meta.url)
 
 let db: Db
 beforeEach(async () => {
@@ -90,6 +95,7 @@ describe('SqliteDb transactions', () => {
 
 describe('SqliteDb group commit', () => {
   let dir: string
+  let path: string
   let file: SqliteDb
   /** Another connection to the same file: it sees only what has been committed. */
   let observer: Database.Database
@@ -99,9 +105,10 @@ describe('SqliteDb group commit', () => {
     )
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'opencrunch-group-'))
-    file = new SqliteDb({ path: join(dir, 'group.db'), checkpointEveryMs: 0 })
+    path = join(dir, 'group.db')
+    file = new SqliteDb({ path, checkpointEveryMs: 0 })
     await file.exec('CREATE TABLE steps (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
-    observer = new Database(join(dir, 'group.db'))
+    observer = new Database(path)
   })
   afterEach(async () => {
     observer.close()
@@ -160,6 +167,35 @@ describe('SqliteDb group commit', () => {
     expect(await file.run("INSERT INTO steps (what) VALUES ('after')")).toBe(1)
   })
 
+  it('makes a write and a transaction wait for a write lock held elsewhere, then run', async () => {
+    /** Another thread holds the write lock for `ms`, then lets go. */
+    const holdLock = async (ms: number) => {
+      const holder = new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads')
+         const db = new (require(workerData.module))(workerData.path)
+         db.exec('BEGIN IMMEDIATE')
+         parentPort.postMessage('locked')
+         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms)
+         db.exec('COMMIT')
+         db.close()`,
+        { eval: true, workerData: { module: require.resolve('better-sqlite3'), path, ms } },
+      )
+      await once(holder, 'message')
+      return holder
+    }
+    for (const write of [
+      () => file.run("INSERT INTO steps (what) VALUES ('statement')"),
+      () => file.transaction((tx) => tx.run("INSERT INTO steps (what) VALUES ('transaction')")),
+    ]) {
+      const holder = await holdLock(150)
+      const started = performance.now()
+      expect(await write()).toBe(1)
+      expect(performance.now() - started).toBeGreaterThan(100)
+      await once(holder, 'exit')
+    }
+    expect(committed()).toEqual(['statement', 'transaction'])
+  })
+
   it('commits what was asked for before close(), even behind a transaction', async () => {
     const slow = file.transaction(async (tx) => {
       await tx.run("INSERT INTO steps (what) VALUES ('transaction')")
@@ -170,7 +206,7 @@ describe('SqliteDb group commit', () => {
     await slow
     expect(await statement).toBe(1)
     expect(committed()).toEqual(['transaction', 'statement'])
-    file = new SqliteDb({ path: join(dir, 'group.db'), checkpointEveryMs: 0 })
+    file = new SqliteDb({ path, checkpointEveryMs: 0 })
   })
 
   it('commits the statements of a turn before a transaction asked for after them', async () => {

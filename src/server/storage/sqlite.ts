@@ -71,6 +71,8 @@ export class SqliteDb implements Db {
   private queue: Promise<void> = Promise.resolve()
   /** Set when the checkpointer could not catch up with the writes; cleared by `catchUpWal`. */
   private walBehind = false
+  /** The connection's `busy_timeout`, set only when it has to change (see `beginImmediate`). */
+  private lockWaitMs = BUSY_TIMEOUT_MS
   /** Transactions queued or open: statements outside them wait until there are none. */
   private transactions = 0
   /** Statements outside transactions, one commit per event-loop turn (sqlite-group-commit.ts). */
@@ -86,7 +88,7 @@ export class SqliteDb implements Db {
     if (!memory) this.raw.pragma('journal_mode = WAL')
     this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
     this.raw.pragma('foreign_keys = ON')
-    this.raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    this.raw.pragma(`busy_timeout = ${this.lockWaitMs}`)
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
@@ -102,7 +104,7 @@ export class SqliteDb implements Db {
     this.group = new GroupCommit({
       begin: () => {
         this.catchUpWal()
-        return this.beginGroup()
+        return this.beginImmediate(false)
       },
       commit: () => this.statement('COMMIT').run(),
       rollback: () => this.statement('ROLLBACK').run(),
@@ -150,7 +152,7 @@ export class SqliteDb implements Db {
       await previous
       // Statements of this turn asked for before it: their commit comes first.
       await this.group.open
-      this.statement('BEGIN IMMEDIATE').run()
+      this.beginImmediate(true)
       try {
         const result = await fn(this.inTransaction)
         this.statement('COMMIT').run()
@@ -168,6 +170,7 @@ export class SqliteDb implements Db {
   /** Runs on its own, outside any group: PRAGMAs and schema changes may refuse a transaction. */
   async exec(sql: string): Promise<void> {
     while (this.busy) await this.drain()
+    this.waitForLocks(BUSY_TIMEOUT_MS)
     this.raw.exec(sql)
   }
 
@@ -217,23 +220,34 @@ export class SqliteDb implements Db {
   }
 
   /**
-   * BEGIN IMMEDIATE for a group, without waiting: another process holding the write lock (a CLI
-   * command writing to the same file) must not hold up reads, which WAL lets through. When the
-   * lock is taken, the turn's statements run on their own; a write among them waits
-   * `busy_timeout`, as it always has.
+   * BEGIN IMMEDIATE, first without waiting: the write lock is free unless another process (a CLI
+   * command writing to the same file) holds it, and then a group must not wait, so that reads,
+   * which WAL lets through, are not held up; the turn's statements run on their own instead, a
+   * write among them waiting `busy_timeout`, as it always has. A transaction (`wait`) waits for
+   * the lock that long. The connection stays at no wait while the lock keeps being free, so the
+   * usual BEGIN runs no PRAGMA (it ran two around every BEGIN).
    */
-  private beginGroup(): boolean {
-    this.statement('PRAGMA busy_timeout = 0').run()
+  private beginImmediate(wait: boolean): boolean {
+    this.waitForLocks(0)
     try {
       this.statement('BEGIN IMMEDIATE').run()
       return true
     } catch (error) {
-      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))
-        return false
-      throw error
-    } finally {
-      this.statement(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).run()
+      if (!(error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY'))) {
+        throw error
+      }
     }
+    this.waitForLocks(BUSY_TIMEOUT_MS)
+    if (!wait) return false
+    this.statement('BEGIN IMMEDIATE').run()
+    return true
+  }
+
+  /** Sets how long the next statements wait for another process's lock, if that changes it. */
+  private waitForLocks(ms: number): void {
+    if (this.lockWaitMs === ms) return
+    this.statement(`PRAGMA busy_timeout = ${ms}`).run()
+    this.lockWaitMs = ms
   }
 
   /** Whether a transaction is queued or open, or a group is open. */
