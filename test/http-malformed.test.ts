@@ -59,6 +59,42 @@ describe('malformed requests', () => {
   })
 })
 
+describe('U+0000 in a body', () => {
+  const NUL = 'This value must not contain the NUL character (U+0000).'
+
+  it.each([
+    ['a value', 'POST', '/v1/customers', '{"name":"Eve\\u0000","email":"eve@test.org"}', 'name'],
+    ['a key', 'POST', '/v1/customers', '{"na\\u0000me":"Eve"}', 'body'],
+    [
+      'a nested value',
+      'POST',
+      '/v1/customers/search',
+      '{"filter":[{"field":"customers.name","operator":"=","value":"a\\u0000"}]}',
+      'filter[0].value',
+    ],
+    ['a message', 'POST', '/v1/messages', '{"chat":1,"text":"hi\\u0000","type":"message"}', 'text'],
+  ])(
+    'refuses %s with a 400 naming the field, and writes nothing',
+    async (_, method, path, raw, field) => {
+      const customers = (await server.request('GET', '/v1/customers')).body.total
+      const messages = (await server.request('GET', '/v1/chats/1/messages')).body.total
+      const res = await server.request(method, path, { raw })
+      expect(res.status).toBe(400)
+      expect(res.body.errors).toEqual([INVALID, { code: field, message: NUL }])
+      expect((await server.request('GET', '/v1/customers')).body.total).toBe(customers)
+      expect((await server.request('GET', '/v1/chats/1/messages')).body.total).toBe(messages)
+    },
+  )
+
+  it('takes a backslash followed by "u0000" as the text it is', async () => {
+    const res = await server.request('POST', '/v1/customers', {
+      raw: '{"name":"C:\\\\u0000","email":"path@test.org"}',
+    })
+    expect(res.status, res.text).toBe(201)
+    expect(res.body.name).toBe('C:\\u0000')
+  })
+})
+
 describe('unknown routes under /v1', () => {
   it('asks for a key first, as every /v1 route does', async () => {
     const res = await server.request('GET', '/v1/nope', { key: null })
