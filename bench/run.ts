@@ -126,8 +126,14 @@ async function markReadAgain(size: number): Promise<Row> {
   const server = await serve(data)
   const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
   const rss = peakRss(server.proc.pid!)
-  await stop(server)
+  await stopCleanly(server)
   return { name: 'mark-read (after)', kind: 'mark-read', chats: size, ...markRead, rss }
+}
+
+/** Stops opencrunch; a server that does not exit cleanly on SIGTERM fails the bench. */
+async function stopCleanly(server: Started): Promise<void> {
+  const code = await stop(server)
+  if (code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${server.output}`)
 }
 
 const baseline = (data: Dataset, when: string) =>
@@ -169,8 +175,7 @@ async function main(): Promise<number> {
     const mixedRss = peakRss(server.proc.pid!)
     const search = await load(server, 'search.lua', loadArgs(data), 'search')
     const searchRss = peakRss(server.proc.pid!)
-    const code = await stop(server)
-    if (code !== 0) throw new Error(`the server exited with ${code} on SIGTERM:\n${server.output}`)
+    await stopCleanly(server)
     rows.push({ name: 'mark-read', kind: 'mark-read', chats: size, ...markRead, rss: markReadRss })
     rows.push({ name: 'mixed', kind: 'mixed', chats: size, ...mixed, rss: mixedRss })
     rows.push({ name: 'search', kind: 'search', chats: size, ...search, rss: searchRss })
