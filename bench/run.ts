@@ -50,7 +50,10 @@ const connections = Number(flags.connections)
 const messagesPerChat = Number(flags['messages-per-chat'])
 const cores = placement()
 
-/** Warms `target` up, then measures it; also how much CPU it spent on each request. */
+/**
+ * Warms `target` up, then measures it; also how much CPU it spent on each request, and its peak
+ * RSS so far.
+ */
 async function load(target: Started, script: string, args: readonly string[], label: string) {
   process.stderr.write(`  ${label}: ${warmup} s warm-up, ${seconds} s measured\n`)
   const options = { place: cores.load, url: target.url, script, args, connections }
@@ -60,7 +63,7 @@ async function load(target: Started, script: string, args: readonly string[], la
   const after = cpuSeconds(target.proc.pid!)
   const cpuUs =
     before === null || after === null ? null : ((after - before) * 1e6) / result.requests
-  return { result, cpuUs }
+  return { result, cpuUs, rss: peakRss(target.proc.pid!) }
 }
 
 function loadArgs(data: Dataset): string[] {
@@ -109,10 +112,9 @@ async function reference(
 ): Promise<Row> {
   process.stderr.write(`${name}\n`)
   const server = await startListening(args, cores.server)
-  const { result, cpuUs } = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
-  const rss = peakRss(server.proc.pid!)
+  const measured = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
   await stop(server)
-  return { name, kind, chats: kind === 'naive' ? data.chats : 0, result, rss, cpuUs }
+  return { name, kind, chats: kind === 'naive' ? data.chats : 0, ...measured }
 }
 
 /**
@@ -125,9 +127,8 @@ async function markReadAgain(size: number): Promise<Row> {
   process.stderr.write(`Server on ${size} chats again\n`)
   const server = await serve(data)
   const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
-  const rss = peakRss(server.proc.pid!)
   await stopCleanly(server)
-  return { name: 'mark-read (after)', kind: 'mark-read', chats: size, ...markRead, rss }
+  return { name: 'mark-read (after)', kind: 'mark-read', chats: size, ...markRead }
 }
 
 /** Stops opencrunch; a server that does not exit cleanly on SIGTERM fails the bench. */
@@ -169,16 +170,11 @@ async function main(): Promise<number> {
     const data = await dataset(size, messagesPerChat, false)
     process.stderr.write(`Server on ${size} chats\n`)
     const server = await serve(data)
-    const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
-    const markReadRss = peakRss(server.proc.pid!)
-    const mixed = await load(server, 'mixed.lua', loadArgs(data), 'mixed')
-    const mixedRss = peakRss(server.proc.pid!)
-    const search = await load(server, 'search.lua', loadArgs(data), 'search')
-    const searchRss = peakRss(server.proc.pid!)
+    for (const kind of ['mark-read', 'mixed', 'search'] as const) {
+      const measured = await load(server, `${kind}.lua`, loadArgs(data), kind)
+      rows.push({ name: kind, kind, chats: size, ...measured })
+    }
     await stopCleanly(server)
-    rows.push({ name: 'mark-read', kind: 'mark-read', chats: size, ...markRead, rss: markReadRss })
-    rows.push({ name: 'mixed', kind: 'mixed', chats: size, ...mixed, rss: mixedRss })
-    rows.push({ name: 'search', kind: 'search', chats: size, ...search, rss: searchRss })
   }
   if (sizes.length > 1) rows.push(await markReadAgain(sizes[0]!))
   rows.push(await baseline(first, 'after'))

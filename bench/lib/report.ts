@@ -52,16 +52,14 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 /** Prints the results table and the targets; says whether every target was met. */
 export function printReport(rows: readonly Row[], context: Context): { allMet: boolean } {
-  const baselines = rows.filter((row) => row.kind === 'baseline')
-  const baseline =
-    baselines.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / baselines.length
+  const meanRps = (runs: readonly Row[]) =>
+    runs.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / runs.length
+  const baseline = meanRps(rows.filter((row) => row.kind === 'baseline'))
   const measured = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
   const smallest = Math.min(...rows.filter(measured).map((r) => r.chats))
   /** Requests per second of a kind of run at the smallest size: the mean of its runs there. */
-  const atSmallest = (kind: Row['kind']) => {
-    const runs = rows.filter((row) => row.kind === kind && row.chats === smallest)
-    return runs.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / runs.length
-  }
+  const atSmallest = (kind: Row['kind']) =>
+    meanRps(rows.filter((row) => row.kind === kind && row.chats === smallest))
 
   const lines = rows.map((row) => {
     const rps = requestsPerSecond(row.result)

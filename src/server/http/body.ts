@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { parse as parseJson } from 'secure-json-parse'
 import { Errors, type FieldMessage } from '../errors.js'
+import { fieldPath } from './validation.js'
 
 /** The largest body accepted; larger ones get a 413. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -18,19 +19,17 @@ const PROTOTYPE_KEY = Errors.validation([
 const NUL_MESSAGE: FieldMessage = 'This value must not contain the NUL character (U+0000).'
 
 /**
- * The field of a parsed body whose string (or key) holds U+0000, as a validation error names it
- * (`filter[0].value`); `null` when there is none. PostgreSQL cannot store that character in text,
- * and no HelpCrunch field means it, so it is refused on every engine alike.
+ * The JSON pointer (`/filter/0/value`) of the first string in a parsed body that holds U+0000, or
+ * of the object whose key does; `null` when there is none. PostgreSQL cannot store that character
+ * in text, and no HelpCrunch field means it, so it is refused on every engine alike.
  */
-function fieldWithNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : null
+function pointerToNul(value: unknown, pointer: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? pointer : null
   if (value === null || typeof value !== 'object') return null
-  const entries = Array.isArray(value)
-    ? value.map((item, index) => [`${path}[${index}]`, item] as const)
-    : Object.entries(value).map(([key, item]) => [path ? `${path}.${key}` : key, item] as const)
-  for (const [at, item] of entries) {
-    if (at.includes('\u0000')) return path || 'body'
-    const found = fieldWithNul(item, at)
+  // Arrays too: their entries are keyed by index, which fieldPath writes as `[0]`.
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return pointer
+    const found = pointerToNul(item, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`)
     if (found !== null) return found
   }
   return null
@@ -67,9 +66,13 @@ export function parseBodiesAsJson(app: FastifyInstance): void {
         return
       }
       // JSON writes U+0000 only as the escape \u0000: bodies without one are not walked.
-      const nul = text.includes('\\u0000') ? fieldWithNul(value, '') : null
-      if (nul !== null) done(Errors.validation([{ field: nul, message: NUL_MESSAGE }]), undefined)
-      else done(null, value)
+      const nul = text.includes('\\u0000') ? pointerToNul(value, '') : null
+      if (nul === null) done(null, value)
+      else
+        done(
+          Errors.validation([{ field: fieldPath(nul) || 'body', message: NUL_MESSAGE }]),
+          undefined,
+        )
     },
   )
 }

@@ -120,24 +120,20 @@ export class SqliteDb implements Db {
     }
   }
 
-  async all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    if (this.transactions > 0) await this.outsideTransactions()
-    return this.group.run(() => this.allNow<T>(sql, params))
+  all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.inGroup(() => this.allNow<T>(sql, params))
   }
 
-  async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
-    if (this.transactions > 0) await this.outsideTransactions()
-    return this.group.run(() => this.getNow<T>(sql, params))
+  get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return this.inGroup(() => this.getNow<T>(sql, params))
   }
 
-  async firstRow<T = Row>(queries: ReadonlyArray<SqlQuery>): Promise<T | undefined> {
-    if (this.transactions > 0) await this.outsideTransactions()
-    return this.group.run(() => this.firstRowNow<T>(queries))
+  firstRow<T = Row>(queries: ReadonlyArray<SqlQuery>): Promise<T | undefined> {
+    return this.inGroup(() => this.firstRowNow<T>(queries))
   }
 
-  async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    if (this.transactions > 0) await this.outsideTransactions()
-    return this.group.run(() => this.runNow(sql, params))
+  run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    return this.inGroup(() => this.runNow(sql, params))
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -248,6 +244,12 @@ export class SqliteDb implements Db {
     if (this.lockWaitMs === ms) return
     this.statement(`PRAGMA busy_timeout = ${ms}`).run()
     this.lockWaitMs = ms
+  }
+
+  /** Runs `work` (a statement outside transactions) in the turn's group, once none is queued. */
+  private async inGroup<T>(work: () => T): Promise<T> {
+    if (this.transactions > 0) await this.outsideTransactions()
+    return this.group.run(work)
   }
 
   /** Whether a transaction is queued or open, or a group is open. */
