@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { LogLevel } from './config.js'
 import { nowSeconds, type AppDeps } from './deps.js'
+import { cachedAuthenticator } from './features/api-keys/api-keys.service.js'
 import { agentsRoutes } from './features/agents/agents.routes.js'
 import { applicationsRoutes } from './features/applications/applications.routes.js'
 import { chatSearchRoutes } from './features/chats/chat-search.routes.js'
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     now: deps.now,
   })
   app.addHook('onClose', () => store.close())
+  const keys = cachedAuthenticator(options.db)
 
   let snoozes: SnoozeClock | undefined
   app.addHook('onReady', async () => {
@@ -143,7 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', authenticateRequests(options.db, limiter))
+      v1.addHook('onRequest', authenticateRequests(keys, limiter))
       // An unknown /v1 route asks for a key and counts against the limit like any other.
       v1.setNotFoundHandler(notFound)
       for (const routes of [

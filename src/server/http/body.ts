@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { parse as parseJson } from 'secure-json-parse'
-import { Errors, type FieldMessage } from '../errors.js'
+import { type ApiError, Errors, type FieldMessage } from '../errors.js'
 import { fieldPath } from './validation.js'
 
 /** The largest body accepted; larger ones get a 413. */
@@ -35,11 +35,36 @@ function pointerToNul(value: unknown, pointer: string): string | null {
   return null
 }
 
+/** A body's text as parsed: its value (`undefined` for no body at all), or the 400 refusing it. */
+export type ParsedBody =
+  { readonly value: unknown; readonly error?: undefined } | { readonly error: ApiError }
+
 /**
- * Parses every request body as JSON, whatever its `Content-Type` says (`application/json`,
- * `text/plain`, or none), as HelpCrunch does. An empty body is no body. The parser is the one
- * Fastify uses (secure-json-parse), refusing the `__proto__` and `constructor.prototype` keys that
- * could poison an object later merged from the body.
+ * Parses a request body's text as JSON, as every route takes it. An empty body is no body. The
+ * parser is the one Fastify uses (secure-json-parse), refusing the `__proto__` and
+ * `constructor.prototype` keys that could poison an object later merged from the body; a JSON
+ * `null`, and any string holding U+0000, are refused too.
+ */
+export function parseJsonBody(text: string): ParsedBody {
+  if (text.trim() === '') return { value: undefined }
+  let value: unknown
+  try {
+    value = parseJson(text, { protoAction: 'error', constructorAction: 'error' })
+  } catch (error) {
+    const poisoned = (error as Error).message.includes('forbidden prototype property')
+    return { error: poisoned ? PROTOTYPE_KEY : Errors.malformedJson() }
+  }
+  // A JSON `null` is a body, and never the object any endpoint takes.
+  if (value === null) return { error: NOT_AN_OBJECT }
+  // JSON writes U+0000 only as the escape \u0000: bodies without one are not walked.
+  const nul = text.includes('\\u0000') ? pointerToNul(value, '') : null
+  if (nul === null) return { value }
+  return { error: Errors.validation([{ field: fieldPath(nul) || 'body', message: NUL_MESSAGE }]) }
+}
+
+/**
+ * Parses every request body as JSON (`parseJsonBody`), whatever its `Content-Type` says
+ * (`application/json`, `text/plain`, or none), as HelpCrunch does.
  */
 export function parseBodiesAsJson(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
@@ -47,32 +72,9 @@ export function parseBodiesAsJson(app: FastifyInstance): void {
     '*',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
     (_request, body, done) => {
-      const text = body as string
-      if (text.trim() === '') {
-        done(null, undefined)
-        return
-      }
-      let value: unknown
-      try {
-        value = parseJson(text, { protoAction: 'error', constructorAction: 'error' })
-      } catch (error) {
-        const poisoned = (error as Error).message.includes('forbidden prototype property')
-        done(poisoned ? PROTOTYPE_KEY : Errors.malformedJson(), undefined)
-        return
-      }
-      // A JSON `null` is a body, and never the object any endpoint takes.
-      if (value === null) {
-        done(NOT_AN_OBJECT, undefined)
-        return
-      }
-      // JSON writes U+0000 only as the escape \u0000: bodies without one are not walked.
-      const nul = text.includes('\\u0000') ? pointerToNul(value, '') : null
-      if (nul === null) done(null, value)
-      else
-        done(
-          Errors.validation([{ field: fieldPath(nul) || 'body', message: NUL_MESSAGE }]),
-          undefined,
-        )
+      const parsed = parseJsonBody(body as string)
+      if (parsed.error) done(parsed.error, undefined)
+      else done(null, parsed.value)
     },
   )
 }

@@ -1,5 +1,11 @@
 import type { Socket } from 'node:net'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify'
 import { ApiError, Errors } from '../errors.js'
 import { JSON_TYPE } from '../features/wire.js'
 import { BODY_LIMIT_BYTES } from './body.js'
@@ -11,10 +17,7 @@ import { BODY_LIMIT_BYTES } from './body.js'
  */
 export function renderErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error)
-    if (apiError.status >= 500) {
-      request.log.error({ err: error, reqId: request.id, url: request.url }, 'request failed')
-    }
+    const apiError = errorAnswer(error, request.log, request)
     return reply.code(apiError.status).type(JSON_TYPE).send(apiError.body)
   })
   app.setNotFoundHandler(notFound)
@@ -23,6 +26,22 @@ export function renderErrors(app: FastifyInstance): void {
 /** 404 "Route not found" for a path or method the API does not have. */
 export function notFound(_request: FastifyRequest, reply: FastifyReply) {
   return reply.code(404).type(JSON_TYPE).send(Errors.notFound('Route').body)
+}
+
+/**
+ * The error a request is answered with, in the envelope; an unexpected one (a 500) is logged
+ * first with the request's id and URL, its detail never reaching the client.
+ */
+export function errorAnswer(
+  error: unknown,
+  log: FastifyBaseLogger,
+  request: { readonly id: string; readonly url: string },
+): ApiError {
+  const apiError = toApiError(error)
+  if (apiError.status >= 500) {
+    log.error({ err: error, reqId: request.id, url: request.url }, 'request failed')
+  }
+  return apiError
 }
 
 function toApiError(error: unknown): ApiError {

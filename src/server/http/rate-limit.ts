@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify'
 import { Errors } from '../errors.js'
 import type { RateLimitStore } from '../shared-state/rate-limit-store.js'
 
@@ -12,20 +11,26 @@ export interface RateLimiterOptions {
   readonly now: () => number
 }
 
+/** Where the limit's headers go: Fastify's reply, or the fast lane's answer. */
+export interface HeaderSink {
+  header(name: string, value: number): unknown
+}
+
 /** Counts requests per bucket and answers 429 past the limit. */
 export interface RateLimiter {
   /**
    * Counts one request; sets `X-RateLimit-Limit`, `-Remaining` and `-Reset` (UNIX seconds) when
    * `withHeaders`, and throws a 429 carrying `Retry-After` (whole seconds) past the limit.
    */
-  consume(bucket: string, reply: FastifyReply, withHeaders: boolean): Promise<void>
+  consume(bucket: string, reply: HeaderSink, withHeaders: boolean): Promise<void>
 }
 
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+/** The limiter of `options`; `null` when its limit is 0 (off): nothing is counted, no header set. */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter | null {
   const { store, limit, now } = options
   const windowMs = options.windowMs ?? 60_000
   if (!Number.isInteger(limit) || limit < 0) throw new Error('limit must be a whole number >= 0')
-  if (limit === 0) return { consume: () => Promise.resolve() }
+  if (limit === 0) return null
   return {
     async consume(bucket, reply, withHeaders) {
       const at = now()

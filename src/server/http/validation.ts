@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify'
 import type { TSchema } from 'typebox'
 import { Compile, type Validator } from 'typebox/compile'
-import { Errors, type FieldMessage, type FieldProblem } from '../errors.js'
+import { type ApiError, Errors, type FieldMessage, type FieldProblem } from '../errors.js'
 
 /** What TypeBox reports for one failed check. */
 interface SchemaError {
@@ -28,9 +28,16 @@ const TYPE_NAMES: Record<string, string> = {
  * never converted, so `"true"` is not a boolean. A failure becomes one `ApiError` whose entries
  * name each bad field in HelpCrunch's wording.
  */
-export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
+  compileValidator(schema, httpPart === 'body')
+
+/** What a compiled validator says of an input: the value to use, or the 400 refusing it. */
+export type Checked =
+  { readonly value: unknown; readonly error?: undefined } | { readonly error: ApiError }
+
+/** `validatorCompiler`'s check of one schema, for a body or for query and path parameters. */
+export function compileValidator(schema: TSchema, isBody: boolean): (input: unknown) => Checked {
   const check = Compile(schema)
-  const isBody = httpPart === 'body'
   const properties = ((schema as SchemaNode).properties ?? {}) as Record<string, SchemaNode>
   return (input: unknown) => {
     // A body-less request is validated as an empty object: each required field is reported.

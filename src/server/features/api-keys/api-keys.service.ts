@@ -74,26 +74,40 @@ export const KEY_CACHE_MS = 1000
 /** Keys remembered at most; more, and the cache starts over (it only ever holds valid keys). */
 const KEY_CACHE_SIZE = 10_000
 
+/** `authenticate` with a memory of the keys it has checked (see `cachedAuthenticator`). */
+export interface KeyAuthenticator {
+  /** The principal of an active key, or `null`; asks the database only for a key not remembered. */
+  authenticate(key: string): Promise<Principal | null>
+  /** The principal of a key checked less than the cache's lifetime ago; `null` for any other. */
+  known(key: string): Principal | null
+}
+
 /**
  * `authenticate`, remembering each valid key's principal for `ttlMs` (by its digest, never the key
  * itself), so a busy client costs one hash per request and not a query. A key revoked from another
  * process (`opencrunch keys revoke`) stops working within `ttlMs`. Unknown keys are never cached.
  */
-export function cachedAuthenticator(db: Queryable, ttlMs = KEY_CACHE_MS) {
+export function cachedAuthenticator(db: Queryable, ttlMs = KEY_CACHE_MS): KeyAuthenticator {
   const cache = new Map<string, { principal: Principal; until: number }>()
-  return async function authenticateCached(key: string): Promise<Principal | null> {
-    const digest = hashApiKey(key)
-    // A monotonic clock: expiry must not follow the wall clock (or a test's fixed one).
-    const now = performance.now()
+  // A monotonic clock: expiry must not follow the wall clock (or a test's fixed one).
+  const remembered = (digest: string): Principal | null => {
     const hit = cache.get(digest)
-    if (hit !== undefined && hit.until > now) return hit.principal
-    const principal = await principalOf(db, digest)
-    if (principal === null) {
-      cache.delete(digest)
-      return null
-    }
-    if (cache.size >= KEY_CACHE_SIZE) cache.clear()
-    cache.set(digest, { principal, until: now + ttlMs })
-    return principal
+    return hit !== undefined && hit.until > performance.now() ? hit.principal : null
+  }
+  return {
+    known: (key) => remembered(hashApiKey(key)),
+    async authenticate(key) {
+      const digest = hashApiKey(key)
+      const hit = remembered(digest)
+      if (hit !== null) return hit
+      const principal = await principalOf(db, digest)
+      if (principal === null) {
+        cache.delete(digest)
+        return null
+      }
+      if (cache.size >= KEY_CACHE_SIZE) cache.clear()
+      cache.set(digest, { principal, until: performance.now() + ttlMs })
+      return principal
+    },
   }
 }
