@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { RequestListener, Server } from 'node:http'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { LogLevel } from './config.js'
@@ -23,6 +24,7 @@ import {
   notFound,
   renderErrors,
 } from './http/error-handler.js'
+import { FastLane } from './http/fast-lane.js'
 import { registerOpenApi } from './http/openapi.js'
 import { createRateLimiter } from './http/rate-limit.js'
 import { validatorCompiler } from './http/validation.js'
@@ -47,6 +49,11 @@ export interface AppOptions {
   readonly now?: () => number
   /** How often due snoozes are ended; every second unless a test wants it sooner. */
   readonly snoozeCheckMs?: number
+  /**
+   * Serve mark-read on the fast lane (http/fast-lane.ts) unless false; it is off anyway while
+   * requests are logged (`debug`, `trace`), which only Fastify does. Tests compare both ways.
+   */
+  readonly fastLane?: boolean
 }
 
 /**
@@ -95,12 +102,13 @@ async function sharedRateLimitStore(
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const level = options.logLevel ?? 'info'
   const logRequests = level === 'debug' || level === 'trace'
+  const ids = requestIds()
   const app = Fastify({
     logger: { level },
     logController: new LogController({
       disableRequestLogging: level !== 'debug' && level !== 'trace',
     }),
-    genReqId: requestIds(),
+    genReqId: ids,
     // No child logger per request unless requests are logged: otherwise nothing logs per request
     // but a failure, whose log line names the request id itself; a child costs a JSON
     // serialization on every request.
@@ -131,6 +139,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   app.addHook('onClose', () => store.close())
   const keys = cachedAuthenticator(options.db)
+  const lane =
+    options.fastLane === false || logRequests
+      ? null
+      : new FastLane({ keys, limiter, requestId: ids, log: app.log })
+  if (lane) {
+    app.addHook('onRoute', lane.onRoute)
+    app.addHook('preClose', (done) => {
+      lane.close()
+      done()
+    })
+  }
 
   let snoozes: SnoozeClock | undefined
   app.addHook('onReady', async () => {
@@ -178,5 +197,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.send('{"status":"ok"}')
   })
 
+  if (lane) putInFront(app.server, lane)
   return app
+}
+
+/** Puts the fast lane in front of Fastify's own handler of the server's requests. */
+function putInFront(server: Server, lane: FastLane): void {
+  const handlers = server.listeners('request') as RequestListener[]
+  if (handlers.length !== 1) {
+    throw new Error(`expected Fastify's one request handler, found ${handlers.length}`)
+  }
+  const fastify = handlers[0]!
+  server.removeAllListeners('request')
+  server.on('request', (request, response) => {
+    if (!lane.take(request, response)) fastify(request, response)
+  })
 }

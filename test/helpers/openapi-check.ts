@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
@@ -43,15 +44,25 @@ function validatorFor(
   return validate
 }
 
-/** Checks every `/v1` answer of `app` from now on; returns the list of mismatches it finds. */
+/**
+ * Checks every `/v1` answer of `app` from now on; returns the list of mismatches it finds. Fastify's
+ * answers are checked as they are sent; the fast lane's (which never reach Fastify) as they finish,
+ * under their route, which is their path.
+ */
 export function checkResponsesAgainstOpenApi(app: FastifyInstance): string[] {
   const failures: string[] = []
   let doc: Document | undefined
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (request.method === 'HEAD' || !request.url.startsWith('/v1')) return done(null, payload)
+  const check = (
+    method: string,
+    url: string,
+    route: string | undefined,
+    status: number,
+    payload: unknown,
+  ) => {
+    if (method === 'HEAD' || !url.startsWith('/v1')) return
     doc ??= app.swagger() as unknown as Document
-    const where = `${request.method} ${request.url} -> ${reply.statusCode}`
-    const validate = validatorFor(doc, request.method, request.routeOptions.url, reply.statusCode)
+    const where = `${method} ${url} -> ${status}`
+    const validate = validatorFor(doc, method, route, status)
     if (validate === null) {
       failures.push(`${where}: /openapi.json describes no such answer`)
     } else if (typeof payload === 'string') {
@@ -60,11 +71,35 @@ export function checkResponsesAgainstOpenApi(app: FastifyInstance): string[] {
         body = JSON.parse(payload)
       } catch {
         failures.push(`${where}: the answer is not JSON`)
-        return done(null, payload)
+        return
       }
       if (!validate(body)) failures.push(`${where}: ${ajv.errorsText(validate.errors)}`)
     }
+  }
+  const sentByFastify = new WeakSet<ServerResponse>()
+  app.addHook('onSend', (request, reply, payload, done) => {
+    sentByFastify.add(reply.raw)
+    check(request.method, request.url, request.routeOptions.url, reply.statusCode, payload)
     done(null, payload)
+  })
+  app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse
+    let payload: unknown
+    response.end = ((...args: unknown[]) => {
+      payload = args[0]
+      return end(...args)
+    }) as ServerResponse['end']
+    response.once('finish', () => {
+      if (sentByFastify.has(response)) return
+      // Answered before Fastify's hooks (the lane's, or Fastify's own 400 for a URL it cannot
+      // route): checked under its path where the document has that path.
+      const url = request.url ?? ''
+      const path = url.split('?')[0]!
+      const method = request.method ?? ''
+      doc ??= app.swagger() as unknown as Document
+      if (doc.paths[path]?.[method.toLowerCase()] === undefined) return
+      check(method, url, path, response.statusCode, payload)
+    })
   })
   return failures
 }
