@@ -6,8 +6,9 @@
  * wrk over loopback: authenticated mark-read on random chats, then a mixed inbox load. In the same
  * run it drives a bare node:http server that parses the same body and answers a chat of the same
  * size: every figure is printed as a ratio to that baseline, so it means something on a noisy
- * machine. A third run searches chats the way an inbox does. Exits 1 if any request failed (and,
- * with --strict, if a target is missed).
+ * machine. A third run searches chats the way an inbox does, and a fourth drives the durable floor
+ * (floor-server.mjs) on the same data. Exits 1 if any request failed (and, with --strict, if a
+ * target is missed).
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -29,6 +30,7 @@ const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
 const BASELINE = fileURLToPath(new URL('./baseline-server.mjs', import.meta.url))
 const NAIVE = fileURLToPath(new URL('./naive-server.mjs', import.meta.url))
 const FRAMEWORK = fileURLToPath(new URL('./fastify-server.mjs', import.meta.url))
+const FLOOR = fileURLToPath(new URL('./floor-server.mjs', import.meta.url))
 const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.meta.url))
 
 const { values: flags } = parseArgs({
@@ -102,10 +104,11 @@ async function realChat(data: Dataset): Promise<void> {
 /**
  * A server that is not opencrunch, under the same mark-read load: the bare node:http baseline
  * every ratio is taken against, Fastify alone (fastify-server.mjs: the ceiling of any server built
- * on it), or mark-read written the naive way (naive-server.mjs, on the same data).
+ * on it), mark-read written the naive way (naive-server.mjs, on the same data), or the durable
+ * floor (floor-server.mjs: opencrunch's storage code behind bare node:http, on the same data).
  */
 async function reference(
-  kind: 'baseline' | 'framework' | 'naive',
+  kind: 'baseline' | 'framework' | 'naive' | 'floor',
   name: string,
   args: readonly string[],
   data: Dataset,
@@ -114,7 +117,8 @@ async function reference(
   const server = await startListening(args, cores.server)
   const measured = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
   await stop(server)
-  return { name, kind, chats: kind === 'naive' ? data.chats : 0, ...measured }
+  const onData = kind === 'naive' || kind === 'floor'
+  return { name, kind, chats: onData ? data.chats : 0, ...measured }
 }
 
 /**
@@ -175,6 +179,8 @@ async function main(): Promise<number> {
       rows.push({ name: kind, kind, chats: size, ...measured })
     }
     await stopCleanly(server)
+    const floorData = await dataset(size, messagesPerChat, false)
+    rows.push(await reference('floor', 'durable floor', [FLOOR, floorData.database], floorData))
   }
   if (sizes.length > 1) rows.push(await markReadAgain(sizes[0]!))
   rows.push(await baseline(first, 'after'))

@@ -5,10 +5,10 @@ import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
 export interface Row {
   readonly name: string
   /**
-   * `framework` (Fastify alone) and `naive` (the mark-read of naive-server.mjs) are shown for
-   * comparison only.
+   * `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs) and `floor` (the
+   * durable floor, floor-server.mjs) are shown for comparison only.
    */
-  readonly kind: 'baseline' | 'framework' | 'naive' | 'mark-read' | 'mixed' | 'search'
+  readonly kind: 'baseline' | 'framework' | 'naive' | 'floor' | 'mark-read' | 'mixed' | 'search'
   readonly chats: number
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
@@ -55,15 +55,16 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   const meanRps = (runs: readonly Row[]) =>
     runs.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / runs.length
   const baseline = meanRps(rows.filter((row) => row.kind === 'baseline'))
-  const measured = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
-  const smallest = Math.min(...rows.filter(measured).map((r) => r.chats))
+  /** Runs on each size of data, whose throughput is also shown against the smallest size. */
+  const sized = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
+  const smallest = Math.min(...rows.filter(sized).map((r) => r.chats))
   /** Requests per second of a kind of run at the smallest size: the mean of its runs there. */
   const atSmallest = (kind: Row['kind']) =>
     meanRps(rows.filter((row) => row.kind === kind && row.chats === smallest))
 
   const lines = rows.map((row) => {
     const rps = requestsPerSecond(row.result)
-    const small = measured(row) ? atSmallest(row.kind) : null
+    const small = sized(row) ? atSmallest(row.kind) : null
     return [
       row.name,
       row.chats === 0 ? '' : count(row.chats),
@@ -145,6 +146,18 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       `Fastify alone (bench/fastify-server.mjs, no database): ${ratio(ceiling / baseline)} x ` +
         `baseline, the most a server built on it reaches here; mark-read at ` +
         `${count(smallest)} chats is ${ratio(share)} x that\n`,
+    )
+  }
+  const floors = rows.filter((row) => row.kind === 'floor')
+  if (floors.length > 0) {
+    const shares = floors.map((floor) => {
+      const ours = meanRps(markRead.filter((row) => row.chats === floor.chats))
+      const rps = requestsPerSecond(floor.result)
+      return `${count(floor.chats)} chats ${ratio(rps / baseline)} x baseline (mark-read ${ratio(ours / rps)} x the floor)`
+    })
+    out.write(
+      `Durable floor (bench/floor-server.mjs: opencrunch's storage code behind bare node:http, ` +
+        `no HTTP layer of its own): ${shares.join(', ')}\n`,
     )
   }
   return { allMet: targets.every(([, met]) => met) }
