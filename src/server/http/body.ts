@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { parse as parseJson } from 'secure-json-parse'
-import { type ApiError, Errors, type FieldMessage } from '../errors.js'
-import { fieldPath } from './validation.js'
+import { Errors, type FieldMessage } from '../errors.js'
+import { fieldPath, type Checked } from './validation.js'
 
 /** The largest body accepted; larger ones get a 413. */
 export const BODY_LIMIT_BYTES = 1024 * 1024
@@ -35,17 +35,14 @@ function pointerToNul(value: unknown, pointer: string): string | null {
   return null
 }
 
-/** A body's text as parsed: its value (`undefined` for no body at all), or the 400 refusing it. */
-export type ParsedBody =
-  { readonly value: unknown; readonly error?: undefined } | { readonly error: ApiError }
-
 /**
- * Parses a request body's text as JSON, as every route takes it. An empty body is no body. The
+ * Parses a request body's text as JSON, as every route takes it: its value (`undefined` for no
+ * body at all; an empty body is no body), or the 400 refusing it. The
  * parser is the one Fastify uses (secure-json-parse), refusing the `__proto__` and
  * `constructor.prototype` keys that could poison an object later merged from the body; a JSON
  * `null`, and any string holding U+0000, are refused too.
  */
-export function parseJsonBody(text: string): ParsedBody {
+export function parseJsonBody(text: string): Checked {
   if (text.trim() === '') return { value: undefined }
   let value: unknown
   try {

@@ -31,7 +31,7 @@ const TYPE_NAMES: Record<string, string> = {
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) =>
   compileValidator(schema, httpPart === 'body')
 
-/** What a compiled validator says of an input: the value to use, or the 400 refusing it. */
+/** What a check of an input says (a validator's, the body parser's): the value, or the 400 refusing it. */
 export type Checked =
   { readonly value: unknown; readonly error?: undefined } | { readonly error: ApiError }
 
