@@ -14,9 +14,12 @@ import { Worker } from 'node:worker_threads'
  * time, in the bench's mixed load on 1,000,000 chats). So each round repeats the pass, every
  * repeat copying only what came in during the one before, until a pass finds nothing new: the
  * WAL is then wholly copied, and the next write starts it over. Writes that never pause for as
- * long as a short pass takes still outrun it: after `MAX_PASSES` the worker says so, and the
- * writer copies the few frames left itself before its next transaction (SqliteDb), when it knows
- * nothing is being written.
+ * long as a short pass takes still outrun it: after `MAX_PASSES`, once the WAL holds at least
+ * `catchUpFrames` frames, the worker says so, and the writer copies the few frames left itself
+ * before its next transaction (SqliteDb), when it knows nothing is being written. That catch-up
+ * ends with a sync of the database file on the event loop, a pause of several milliseconds on a
+ * large database: the threshold lets the WAL grow for a second or two of heavy writes first, so
+ * the pause comes about once in that time rather than after every round.
  */
 
 // Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
@@ -34,7 +37,7 @@ const checkpoint = () => {
       if (busy || log === frames) return
       frames = log
     }
-    parentPort.postMessage({ behind: true })
+    if (frames >= workerData.catchUpFrames) parentPort.postMessage({ behind: true })
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) })
   }
@@ -50,24 +53,31 @@ parentPort.on('message', () => {
 
 const driver = createRequire(import.meta.url).resolve('better-sqlite3')
 
+/** What the checkpoint thread is given. */
+export interface CheckpointerOptions {
+  /** The database file. */
+  readonly path: string
+  /** Milliseconds between rounds of passes. */
+  readonly intervalMs: number
+  /** Frames the WAL must hold, after a round that could not catch up, before `onBehind`. */
+  readonly catchUpFrames: number
+  /** Where a failed checkpoint is reported. */
+  readonly onError: (message: string) => void
+  /** Called when a round's passes could not catch up with the writes and the WAL is that long. */
+  readonly onBehind: () => void
+}
+
 export interface Checkpointer {
   /** Checkpoints once more, closes the worker's connection and ends the thread. */
   stop(): Promise<void>
 }
 
-/**
- * Starts the checkpoint thread for the database file at `path`. `onBehind` is called when its
- * passes could not catch up with the writes.
- */
-export function startCheckpointer(
-  path: string,
-  intervalMs: number,
-  onError: (message: string) => void,
-  onBehind: () => void,
-): Checkpointer {
+/** Starts the checkpoint thread for the database file at `options.path`. */
+export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
+  const { path, intervalMs, catchUpFrames, onError, onBehind } = options
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, intervalMs, driver },
+    workerData: { path, intervalMs, catchUpFrames, driver },
   })
   worker.on('message', (message: { error?: string; behind?: boolean }) => {
     if (message.error) onError(message.error)

@@ -23,10 +23,22 @@ export interface SqliteOptions {
 }
 
 /**
- * Pages of WAL after which a write checkpoints by itself even though the worker thread should
- * have done it long before: a bound on the WAL should that thread ever stop (about 40 MB).
+ * Frames of WAL after which the writer catches up with the checkpointer itself (sqlite-checkpointer.ts).
+ * Each catch-up syncs the database file on the event loop, several milliseconds on 1,000,000
+ * chats: catching up after every round of the worker (about five a second under the bench's
+ * load) held mark-read's p99 near 15 ms there; once every 64 MB of WAL, near 5 ms (README).
  */
-const FALLBACK_CHECKPOINT_PAGES = 10_000
+const CATCH_UP_FRAMES = 16_384
+
+/**
+ * Pages of WAL after which a write checkpoints by itself even though the worker thread should
+ * have done it long before: a bound on the WAL should that thread ever stop (about 160 MB),
+ * well above where the writer catches up.
+ */
+const FALLBACK_CHECKPOINT_PAGES = 40_000
+
+/** The size a WAL restarted by a write is cut back to: room for a catch-up's worth and more. */
+const WAL_SIZE_LIMIT = 128 * 1024 * 1024
 
 /** How long a write waits for another process's write lock before it fails with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000
@@ -93,13 +105,14 @@ export class SqliteDb implements Db {
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
       // Once the worker has checkpointed, the next write restarts the WAL at this size.
-      this.raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
-      this.checkpointer = startCheckpointer(
-        options.path,
-        every,
-        options.onCheckpointError ?? (() => {}),
-        () => (this.walBehind = true),
-      )
+      this.raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`)
+      this.checkpointer = startCheckpointer({
+        path: options.path,
+        intervalMs: every,
+        catchUpFrames: CATCH_UP_FRAMES,
+        onError: options.onCheckpointError ?? (() => {}),
+        onBehind: () => (this.walBehind = true),
+      })
     }
     this.group = new GroupCommit({
       begin: () => {
@@ -202,7 +215,8 @@ export class SqliteDb implements Db {
    * Copies what is left of the WAL into the database file from this connection, before a group
    * begins, when the checkpointer could not catch up: nothing is written meanwhile, so the WAL
    * ends wholly copied and the group's first write starts it over. The checkpointer has copied
-   * all but the last few frames; this is those and one sync, a few times a second at most.
+   * all but the last few frames; this is those and one sync, once the WAL has reached
+   * `CATCH_UP_FRAMES` (every second or two of the heaviest writes, never under light ones).
    */
   private catchUpWal(): void {
     if (!this.walBehind) return
