@@ -28,7 +28,10 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.driver)
 const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
-const MAX_PASSES = 5
+// Each pass copies what came in during the one before, so the frames left for the writer's
+// catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats
+// from 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10 (README).
+const MAX_PASSES = 10
 const checkpoint = () => {
   try {
     let frames = -1
