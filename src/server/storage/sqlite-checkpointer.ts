@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads'
  * repeat copying only what came in during the one before, until a pass finds nothing new: the
  * WAL is then wholly copied, and the next write starts it over. Writes that never pause for as
  * long as a short pass takes still outrun it: after `MAX_PASSES`, once the WAL holds at least
- * `catchUpFrames` frames, the worker says so, and the writer copies the few frames left itself
+ * `CATCH_UP_FRAMES` frames, the worker says so, and the writer copies the few frames left itself
  * before its next transaction (SqliteDb), when it knows nothing is being written. That catch-up
  * ends with a sync of the database file on the event loop, a pause of several milliseconds on a
  * large database: the threshold lets the WAL grow for a second or two of heavy writes first, so
@@ -32,6 +32,10 @@ db.pragma('busy_timeout = 1000')
 // catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats
 // from 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10 (README).
 const MAX_PASSES = 10
+// Frames (64 MB of 4 KB pages) the WAL must hold before the writer is asked to catch up.
+// Asking after every round, about five times a second on 1,000,000 chats under the bench's
+// load, held mark-read's p99 near 15 ms there; at this size, near 5 ms (README).
+const CATCH_UP_FRAMES = 16384
 const checkpoint = () => {
   try {
     let frames = -1
@@ -40,7 +44,7 @@ const checkpoint = () => {
       if (busy || log === frames) return
       frames = log
     }
-    if (frames >= workerData.catchUpFrames) parentPort.postMessage({ behind: true })
+    if (frames >= CATCH_UP_FRAMES) parentPort.postMessage({ behind: true })
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) })
   }
@@ -56,31 +60,24 @@ parentPort.on('message', () => {
 
 const driver = createRequire(import.meta.url).resolve('better-sqlite3')
 
-/** What the checkpoint thread is given. */
-export interface CheckpointerOptions {
-  /** The database file. */
-  readonly path: string
-  /** Milliseconds between rounds of passes. */
-  readonly intervalMs: number
-  /** Frames the WAL must hold, after a round that could not catch up, before `onBehind`. */
-  readonly catchUpFrames: number
-  /** Where a failed checkpoint is reported. */
-  readonly onError: (message: string) => void
-  /** Called when a round's passes could not catch up with the writes and the WAL is that long. */
-  readonly onBehind: () => void
-}
-
 export interface Checkpointer {
   /** Checkpoints once more, closes the worker's connection and ends the thread. */
   stop(): Promise<void>
 }
 
-/** Starts the checkpoint thread for the database file at `options.path`. */
-export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
-  const { path, intervalMs, catchUpFrames, onError, onBehind } = options
+/**
+ * Starts the checkpoint thread for the database file at `path`. `onBehind` is called when its
+ * passes could not catch up with the writes.
+ */
+export function startCheckpointer(
+  path: string,
+  intervalMs: number,
+  onError: (message: string) => void,
+  onBehind: () => void,
+): Checkpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { path, intervalMs, catchUpFrames, driver },
+    workerData: { path, intervalMs, driver },
   })
   worker.on('message', (message: { error?: string; behind?: boolean }) => {
     if (message.error) onError(message.error)

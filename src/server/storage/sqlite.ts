@@ -23,17 +23,9 @@ export interface SqliteOptions {
 }
 
 /**
- * Frames of WAL after which the writer catches up with the checkpointer itself (sqlite-checkpointer.ts).
- * Each catch-up syncs the database file on the event loop, several milliseconds on 1,000,000
- * chats: catching up after every round of the worker (about five a second under the bench's
- * load) held mark-read's p99 near 15 ms there; once every 64 MB of WAL, near 5 ms (README).
- */
-const CATCH_UP_FRAMES = 16_384
-
-/**
  * Pages of WAL after which a write checkpoints by itself even though the worker thread should
  * have done it long before: a bound on the WAL should that thread ever stop (about 160 MB),
- * well above where the writer catches up.
+ * well above the 16,384 frames at which the writer catches up (sqlite-checkpointer.ts).
  */
 const FALLBACK_CHECKPOINT_PAGES = 40_000
 
@@ -106,13 +98,12 @@ export class SqliteDb implements Db {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
       // Once the worker has checkpointed, the next write restarts the WAL at this size.
       this.raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`)
-      this.checkpointer = startCheckpointer({
-        path: options.path,
-        intervalMs: every,
-        catchUpFrames: CATCH_UP_FRAMES,
-        onError: options.onCheckpointError ?? (() => {}),
-        onBehind: () => (this.walBehind = true),
-      })
+      this.checkpointer = startCheckpointer(
+        options.path,
+        every,
+        options.onCheckpointError ?? (() => {}),
+        () => (this.walBehind = true),
+      )
     }
     this.group = new GroupCommit({
       begin: () => {
@@ -216,7 +207,8 @@ export class SqliteDb implements Db {
    * begins, when the checkpointer could not catch up: nothing is written meanwhile, so the WAL
    * ends wholly copied and the group's first write starts it over. The checkpointer has copied
    * all but the last few frames; this is those and one sync, once the WAL has reached
-   * `CATCH_UP_FRAMES` (every second or two of the heaviest writes, never under light ones).
+   * the checkpointer's threshold (every second or two of the heaviest writes, never under light
+   * ones).
    */
   private catchUpWal(): void {
     if (!this.walBehind) return
