@@ -53,19 +53,26 @@ const messagesPerChat = Number(flags['messages-per-chat'])
 const cores = placement()
 
 /**
- * Warms `target` up, then measures it; also how much CPU it spent on each request, and its peak
- * RSS so far.
+ * Warms `target` up, then measures it; also how much CPU it spent on each request, in all and on
+ * its main thread, and its peak RSS so far.
  */
 async function load(target: Started, script: string, args: readonly string[], label: string) {
   process.stderr.write(`  ${label}: ${warmup} s warm-up, ${seconds} s measured\n`)
   const options = { place: cores.load, url: target.url, script, args, connections }
   if (warmup > 0) await runWrk({ ...options, seconds: warmup })
-  const before = cpuSeconds(target.proc.pid!)
+  const pid = target.proc.pid!
+  const cpu = () => ({ all: cpuSeconds(pid), main: cpuSeconds(pid, pid) })
+  const before = cpu()
   const result = await runWrk({ ...options, seconds })
-  const after = cpuSeconds(target.proc.pid!)
-  const cpuUs =
-    before === null || after === null ? null : ((after - before) * 1e6) / result.requests
-  return { result, cpuUs, rss: peakRss(target.proc.pid!) }
+  const after = cpu()
+  const perRequest = (start: number | null, end: number | null) =>
+    start === null || end === null ? null : ((end - start) * 1e6) / result.requests
+  return {
+    result,
+    cpuUs: perRequest(before.all, after.all),
+    mainCpuUs: perRequest(before.main, after.main),
+    rss: peakRss(pid),
+  }
 }
 
 function loadArgs(data: Dataset): string[] {

@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { runNode } from './processes.js'
 
@@ -54,5 +64,13 @@ export async function dataset(
   const working = `${DATA}run.db`
   for (const suffix of ['', '-wal', '-shm']) rmSync(working + suffix, { force: true })
   copyFileSync(seeded, working)
+  // On disk before the server starts: else the checkpoint thread's first sync of the file writes
+  // out the whole copy (a gigabyte at a million chats) while the load is running.
+  const copy = openSync(working, 'r+')
+  try {
+    fsyncSync(copy)
+  } finally {
+    closeSync(copy)
+  }
   return { chats, database: working, key: readFileSync(keyFile, 'utf8').trim(), firstChat: 1 }
 }

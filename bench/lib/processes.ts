@@ -62,10 +62,14 @@ export function stop(started: Started): Promise<number | null> {
   })
 }
 
-/** CPU time (user and system) a process has used so far, in seconds (Linux). */
-export function cpuSeconds(pid: number): number | null {
+/**
+ * CPU time (user and system) a process has used so far, in seconds (Linux); with `thread`, that of
+ * one of its threads (a process's main thread has the process's id).
+ */
+export function cpuSeconds(pid: number, thread?: number): number | null {
+  const stat = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ')
     // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the name.
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
   } catch {

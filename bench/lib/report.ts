@@ -15,6 +15,11 @@ export interface Row {
   readonly rss: number | null
   /** Server CPU time per request, in microseconds. */
   readonly cpuUs: number | null
+  /**
+   * Of it, the server's main thread (the event loop, where requests are answered); the rest is
+   * its other threads' (opencrunch's checkpoint thread, V8's garbage collection helpers).
+   */
+  readonly mainCpuUs: number | null
 }
 
 export interface Context {
@@ -72,6 +77,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       ms(row.result.latencyUs.p50),
       ms(row.result.latencyUs.p99),
       row.cpuUs === null ? 'n/a' : row.cpuUs.toFixed(1),
+      row.cpuUs === null || row.mainCpuUs === null ? 'n/a' : (row.cpuUs - row.mainCpuUs).toFixed(1),
       mb(row.rss),
       String(failures(row.result)),
       ratio(rps / baseline),
@@ -95,6 +101,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
         'p50',
         'p99',
         'CPU us/req',
+        'off main thread',
         'peak RSS',
         'errors',
         'x baseline',
