@@ -53,7 +53,7 @@ const messagesPerChat = Number(flags['messages-per-chat'])
 const cores = placement()
 
 /**
- * Warms `target` up, then measures it; also how much CPU it spent on each request, in all and on
+ * Warms `target` up, then measures it; also how much CPU it spent on each request, in all and off
  * its main thread, and its peak RSS so far.
  */
 async function load(target: Started, script: string, args: readonly string[], label: string) {
@@ -67,12 +67,10 @@ async function load(target: Started, script: string, args: readonly string[], la
   const after = cpu()
   const perRequest = (start: number | null, end: number | null) =>
     start === null || end === null ? null : ((end - start) * 1e6) / result.requests
-  return {
-    result,
-    cpuUs: perRequest(before.all, after.all),
-    mainCpuUs: perRequest(before.main, after.main),
-    rss: peakRss(pid),
-  }
+  const cpuUs = perRequest(before.all, after.all)
+  const mainCpuUs = perRequest(before.main, after.main)
+  const offMainCpuUs = cpuUs === null || mainCpuUs === null ? null : cpuUs - mainCpuUs
+  return { result, cpuUs, offMainCpuUs, rss: peakRss(pid) }
 }
 
 function loadArgs(data: Dataset): string[] {

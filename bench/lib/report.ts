@@ -16,10 +16,10 @@ export interface Row {
   /** Server CPU time per request, in microseconds. */
   readonly cpuUs: number | null
   /**
-   * Of it, the server's main thread (the event loop, where requests are answered); the rest is
-   * its other threads' (opencrunch's checkpoint thread, V8's garbage collection helpers).
+   * Of it, the server's threads other than the main one (where requests are answered):
+   * opencrunch's checkpoint thread, V8's garbage collection helpers.
    */
-  readonly mainCpuUs: number | null
+  readonly offMainCpuUs: number | null
 }
 
 export interface Context {
@@ -42,6 +42,7 @@ export function machine(wrk: string): string {
 }
 
 const ms = (us: number) => `${(us / 1000).toFixed(2)} ms`
+const us = (n: number | null) => (n === null ? 'n/a' : n.toFixed(1))
 const mb = (bytes: number | null) => (bytes === null ? 'n/a' : `${Math.round(bytes / 2 ** 20)} MB`)
 const count = (n: number) => Math.round(n).toLocaleString('en-US')
 const ratio = (n: number) => n.toFixed(2)
@@ -76,8 +77,8 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       count(rps),
       ms(row.result.latencyUs.p50),
       ms(row.result.latencyUs.p99),
-      row.cpuUs === null ? 'n/a' : row.cpuUs.toFixed(1),
-      row.cpuUs === null || row.mainCpuUs === null ? 'n/a' : (row.cpuUs - row.mainCpuUs).toFixed(1),
+      us(row.cpuUs),
+      us(row.offMainCpuUs),
       mb(row.rss),
       String(failures(row.result)),
       ratio(rps / baseline),

@@ -96,7 +96,6 @@ export class SqliteDb implements Db {
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
-      // Once the worker has checkpointed, the next write restarts the WAL at this size.
       this.raw.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`)
       this.checkpointer = startCheckpointer(
         options.path,
