@@ -5,10 +5,12 @@ import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
 export interface Row {
   readonly name: string
   /**
-   * `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs) and `floor` (the
-   * durable floor, floor-server.mjs) are shown for comparison only.
+   * `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs), `floor` (the
+   * durable floor, floor-server.mjs) and `ceiling` (the read ceiling, read-ceiling-server.mjs) are
+   * shown for comparison only.
    */
-  readonly kind: 'baseline' | 'framework' | 'naive' | 'floor' | 'mark-read' | 'mixed' | 'search'
+  readonly kind:
+    'baseline' | 'framework' | 'naive' | 'floor' | 'ceiling' | 'mark-read' | 'mixed' | 'search'
   readonly chats: number
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
@@ -170,6 +172,22 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     out.write(
       `Durable floor (bench/floor-server.mjs: opencrunch's storage code behind bare node:http, ` +
         `no HTTP layer of its own): ${shares.join(', ')}\n`,
+    )
+  }
+  const ceilings = rows.filter((row) => row.kind === 'ceiling')
+  if (ceilings.length > 0) {
+    const shares = ceilings.map((ceiling) => {
+      const rps = requestsPerSecond(ceiling.result)
+      const own =
+        ceiling.chats === smallest
+          ? ''
+          : `, ${ratio(rps / atSmallest('ceiling'))} x its own at ${count(smallest)}`
+      return `${count(ceiling.chats)} chats ${ratio(rps / baseline)} x baseline${own}`
+    })
+    out.write(
+      `Read ceiling (bench/read-ceiling-server.mjs: the durable floor with nothing written, ` +
+        `the chat read as GET reads it; its gap to the floor is what the mark's write costs): ` +
+        `${shares.join('; ')}\n`,
     )
   }
   return { allMet: targets.every(([, met]) => met) }
