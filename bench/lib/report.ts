@@ -6,7 +6,7 @@ export interface Row {
   readonly name: string
   /**
    * `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs), `floor` (the
-   * durable floor, floor-server.mjs) and `ceiling` (the read ceiling, read-ceiling-server.mjs) are
+   * durable floor, floor-server.mjs) and `ceiling` (the read ceiling, floor-server.mjs writing nothing) are
    * shown for comparison only.
    */
   readonly kind:
@@ -185,7 +185,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       return `${count(ceiling.chats)} chats ${ratio(rps / baseline)} x baseline${own}`
     })
     out.write(
-      `Read ceiling (bench/read-ceiling-server.mjs: the durable floor with nothing written, ` +
+      `Read ceiling (bench/floor-server.mjs read: the durable floor with nothing written, ` +
         `the chat read as GET reads it; its gap to the floor is what the mark's write costs): ` +
         `${shares.join('; ')}\n`,
     )
