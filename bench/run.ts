@@ -14,7 +14,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { placement } from './lib/cpus.js'
-import { dataset, type Dataset } from './lib/datasets.js'
+import { dataset, workingCopy, type Dataset } from './lib/datasets.js'
 import {
   binNodeFlags,
   cpuSeconds,
@@ -23,7 +23,7 @@ import {
   stop,
   type Started,
 } from './lib/processes.js'
-import { machine, printReport, type Row } from './lib/report.js'
+import { machine, printReport, type ReferenceKind, type Row } from './lib/report.js'
 import { failures, runWrk, wrkVersion } from './lib/wrk.js'
 
 const BIN = fileURLToPath(new URL('../bin/opencrunch.js', import.meta.url))
@@ -84,7 +84,7 @@ async function serve(data: Dataset): Promise<Started> {
       BIN,
       'serve',
       '--database',
-      data.database,
+      workingCopy(data),
       '--port',
       '0',
       '--rate-limit',
@@ -114,7 +114,7 @@ async function realChat(data: Dataset): Promise<void> {
  * the read ceiling (floor-server.mjs writing nothing, on the same data).
  */
 async function reference(
-  kind: 'baseline' | 'framework' | 'naive' | 'floor' | 'ceiling',
+  kind: ReferenceKind,
   name: string,
   args: readonly string[],
   data: Dataset,
@@ -132,8 +132,8 @@ async function reference(
  * smallest is then taken against both runs, so a machine that drifts during the bench (these VMs
  * do, by 10-20% over minutes) does not pass for a cost of the data's size.
  */
-async function markReadAgain(size: number): Promise<Row> {
-  const data = await dataset(size, messagesPerChat, false)
+async function markReadAgain(data: Dataset): Promise<Row> {
+  const size = data.chats
   process.stderr.write(`Server on ${size} chats again\n`)
   const server = await serve(data)
   const markRead = await load(server, 'mark-read.lua', loadArgs(data), 'mark-read')
@@ -164,20 +164,17 @@ async function main(): Promise<number> {
     return 2
   }
   process.stderr.write(`${machine(wrk)}\n`)
+  // Seeded (or migrated) up front, each once; every server then runs on a fresh working copy.
   const datasets: Dataset[] = []
   for (const size of sizes) datasets.push(await dataset(size, messagesPerChat, flags.fresh))
-  // Datasets are working copies of one file; take each again right before its run.
-  const first = await dataset(sizes[0]!, messagesPerChat, false)
+  const first = datasets[0]!
   await realChat(first)
 
   const rows: Row[] = [await baseline(first, 'before')]
   rows.push(await reference('framework', 'Fastify alone', [FRAMEWORK, CHAT_FILE], first))
-  const naiveData = await dataset(sizes[0]!, messagesPerChat, false)
-  rows.push(
-    await reference('naive', 'naive Fastify + SQLite', [NAIVE, naiveData.database], naiveData),
-  )
-  for (const size of sizes) {
-    const data = await dataset(size, messagesPerChat, false)
+  rows.push(await reference('naive', 'naive Fastify + SQLite', [NAIVE, workingCopy(first)], first))
+  for (const data of datasets) {
+    const size = data.chats
     process.stderr.write(`Server on ${size} chats\n`)
     const server = await serve(data)
     for (const kind of ['mark-read', 'mixed', 'search'] as const) {
@@ -185,19 +182,10 @@ async function main(): Promise<number> {
       rows.push({ name: kind, kind, chats: size, ...measured })
     }
     await stopCleanly(server)
-    const floorData = await dataset(size, messagesPerChat, false)
-    rows.push(await reference('floor', 'durable floor', [FLOOR, floorData.database], floorData))
-    const ceilingData = await dataset(size, messagesPerChat, false)
-    rows.push(
-      await reference(
-        'ceiling',
-        'read ceiling',
-        [FLOOR, ceilingData.database, 'read'],
-        ceilingData,
-      ),
-    )
+    rows.push(await reference('floor', 'durable floor', [FLOOR, workingCopy(data)], data))
+    rows.push(await reference('ceiling', 'read ceiling', [FLOOR, workingCopy(data), 'read'], data))
   }
-  if (sizes.length > 1) rows.push(await markReadAgain(sizes[0]!))
+  if (datasets.length > 1) rows.push(await markReadAgain(first))
   rows.push(await baseline(first, 'after'))
 
   const verdict = printReport(rows, {

@@ -18,8 +18,8 @@ const DATA = fileURLToPath(new URL('../.data/', import.meta.url))
 /** A seeded database the bench runs against, and the key of its organization. */
 export interface Dataset {
   readonly chats: number
-  /** A working copy of the seeded database; the seeded one stays untouched between runs. */
-  readonly database: string
+  /** The seeded database, kept between runs; every run works on a `workingCopy` of it. */
+  readonly seeded: string
   readonly key: string
   /** Chat ids are `firstChat` to `firstChat + chats - 1`. */
   readonly firstChat: number
@@ -28,7 +28,7 @@ export interface Dataset {
 /**
  * A database with `chats` chats of `messagesPerChat` messages in organization "bench", seeded
  * through `opencrunch orgs create`, `keys create` and `seed` (the project's own code), and kept
- * in bench/.data/ so later runs reuse it. Each run works on a fresh copy of it.
+ * in bench/.data/ so later runs reuse it, and brought up to this build's schema.
  */
 export async function dataset(
   chats: number,
@@ -61,9 +61,14 @@ export async function dataset(
   }
   // A dataset seeded by an older build: bring it up to this schema once, not on every copy.
   await runNode([BIN, 'migrate', '--database', seeded])
+  return { chats, seeded, key: readFileSync(keyFile, 'utf8').trim(), firstChat: 1 }
+}
+
+/** A fresh copy of a dataset's database for one server to run on; its path. */
+export function workingCopy(data: Dataset): string {
   const working = `${DATA}run.db`
   for (const suffix of ['', '-wal', '-shm']) rmSync(working + suffix, { force: true })
-  copyFileSync(seeded, working)
+  copyFileSync(data.seeded, working)
   // On disk before the server starts: else the checkpoint thread's first sync of the file writes
   // out the whole copy (a gigabyte at a million chats) while the load is running.
   const copy = openSync(working, 'r+')
@@ -72,5 +77,5 @@ export async function dataset(
   } finally {
     closeSync(copy)
   }
-  return { chats, database: working, key: readFileSync(keyFile, 'utf8').trim(), firstChat: 1 }
+  return working
 }

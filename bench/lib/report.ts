@@ -1,16 +1,18 @@
 import { cpus, release, totalmem, type as osType } from 'node:os'
 import { failures, requestsPerSecond, type LoadResult } from './wrk.js'
 
+/**
+ * Servers other than opencrunch, shown for comparison only: `baseline` (bare node:http, every
+ * ratio's base), `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs), `floor`
+ * (the durable floor, floor-server.mjs) and `ceiling` (the read ceiling, floor-server.mjs writing
+ * nothing).
+ */
+export type ReferenceKind = 'baseline' | 'framework' | 'naive' | 'floor' | 'ceiling'
+
 /** One measured run. */
 export interface Row {
   readonly name: string
-  /**
-   * `framework` (Fastify alone), `naive` (the mark-read of naive-server.mjs), `floor` (the
-   * durable floor, floor-server.mjs) and `ceiling` (the read ceiling, floor-server.mjs writing nothing) are
-   * shown for comparison only.
-   */
-  readonly kind:
-    'baseline' | 'framework' | 'naive' | 'floor' | 'ceiling' | 'mark-read' | 'mixed' | 'search'
+  readonly kind: ReferenceKind | 'mark-read' | 'mixed' | 'search'
   readonly chats: number
   readonly result: LoadResult
   /** Peak resident set size of the server so far, in bytes. */
