@@ -164,33 +164,40 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
         `${count(smallest)} chats is ${ratio(share)} x that\n`,
     )
   }
-  const floors = rows.filter((row) => row.kind === 'floor')
-  if (floors.length > 0) {
-    const shares = floors.map((floor) => {
+  // A reference server run on each size: one line, each size's ratio to the baseline and more.
+  const perSize = (
+    kind: ReferenceKind,
+    label: string,
+    separator: string,
+    more: (row: Row, rps: number) => string,
+  ) => {
+    const runs = rows.filter((row) => row.kind === kind)
+    if (runs.length === 0) return
+    const shares = runs.map((row) => {
+      const rps = requestsPerSecond(row.result)
+      return `${count(row.chats)} chats ${ratio(rps / baseline)} x baseline${more(row, rps)}`
+    })
+    out.write(`${label}: ${shares.join(separator)}\n`)
+  }
+  perSize(
+    'floor',
+    `Durable floor (bench/floor-server.mjs: opencrunch's storage code behind bare node:http, ` +
+      `no HTTP layer of its own)`,
+    ', ',
+    (floor, rps) => {
       const ours = meanRps(markRead.filter((row) => row.chats === floor.chats))
-      const rps = requestsPerSecond(floor.result)
-      return `${count(floor.chats)} chats ${ratio(rps / baseline)} x baseline (mark-read ${ratio(ours / rps)} x the floor)`
-    })
-    out.write(
-      `Durable floor (bench/floor-server.mjs: opencrunch's storage code behind bare node:http, ` +
-        `no HTTP layer of its own): ${shares.join(', ')}\n`,
-    )
-  }
-  const ceilings = rows.filter((row) => row.kind === 'ceiling')
-  if (ceilings.length > 0) {
-    const shares = ceilings.map((ceiling) => {
-      const rps = requestsPerSecond(ceiling.result)
-      const own =
-        ceiling.chats === smallest
-          ? ''
-          : `, ${ratio(rps / atSmallest('ceiling'))} x its own at ${count(smallest)}`
-      return `${count(ceiling.chats)} chats ${ratio(rps / baseline)} x baseline${own}`
-    })
-    out.write(
-      `Read ceiling (bench/floor-server.mjs read: the durable floor with nothing written, ` +
-        `the chat read as GET reads it; its gap to the floor is what the mark's write costs): ` +
-        `${shares.join('; ')}\n`,
-    )
-  }
+      return ` (mark-read ${ratio(ours / rps)} x the floor)`
+    },
+  )
+  perSize(
+    'ceiling',
+    `Read ceiling (bench/floor-server.mjs read: the durable floor with nothing written, ` +
+      `the chat read as GET reads it; its gap to the floor is what the mark's write costs)`,
+    '; ',
+    (ceiling, rps) =>
+      ceiling.chats === smallest
+        ? ''
+        : `, ${ratio(rps / atSmallest('ceiling'))} x its own at ${count(smallest)}`,
+  )
   return { allMet: targets.every(([, met]) => met) }
 }
