@@ -60,35 +60,71 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), rule, ...rows.map(line)].join('\n')
 }
 
+/**
+ * Each run's throughput against the baseline's: the mean of the baseline runs just before and
+ * just after it (`rows` are in the order they ran). `null` for the baseline's own runs.
+ */
+function pairedBaselines(rows: readonly Row[]): Array<number | null> {
+  const rps = rows.map((row) => (row.kind === 'baseline' ? requestsPerSecond(row.result) : null))
+  return rows.map((row, i) => {
+    if (row.kind === 'baseline') return null
+    const before = rps.slice(0, i).findLast((value) => value !== null)
+    const after = rps.slice(i + 1).find((value) => value !== null)
+    const around = [before, after].filter((value): value is number => typeof value === 'number')
+    if (around.length === 0) throw new Error(`${row.name}: no baseline run around it`)
+    return around.reduce((sum, value) => sum + value, 0) / around.length
+  })
+}
+
 /** Prints the results table and the targets; says whether every target was met. */
 export function printReport(rows: readonly Row[], context: Context): { allMet: boolean } {
-  const meanRps = (runs: readonly Row[]) =>
-    runs.reduce((sum, row) => sum + requestsPerSecond(row.result), 0) / runs.length
-  const baseline = meanRps(rows.filter((row) => row.kind === 'baseline'))
+  const paired = pairedBaselines(rows)
+  /** A run's throughput as a share of the baseline's around it. */
+  const share = (row: Row) => requestsPerSecond(row.result) / paired[rows.indexOf(row)]!
+  const meanShare = (runs: readonly Row[]) =>
+    runs.reduce((sum, row) => sum + share(row), 0) / runs.length
+  const measured = rows.filter((row) => row.kind !== 'baseline')
+  const baselines = rows.filter((row) => row.kind === 'baseline')
   /** Runs on each size of data, whose throughput is also shown against the smallest size. */
   const sized = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
-  const smallest = Math.min(...rows.filter(sized).map((r) => r.chats))
-  /** Requests per second of a kind of run at the smallest size: the mean of its runs there. */
+  const smallest = Math.min(...measured.filter(sized).map((r) => r.chats))
+  /** A kind of run's share of the baseline at the smallest size: the mean of its runs there. */
   const atSmallest = (kind: Row['kind']) =>
-    meanRps(rows.filter((row) => row.kind === kind && row.chats === smallest))
+    meanShare(measured.filter((row) => row.kind === kind && row.chats === smallest))
 
-  const lines = rows.map((row) => {
-    const rps = requestsPerSecond(row.result)
-    const small = sized(row) ? atSmallest(row.kind) : null
-    return [
-      row.name,
-      row.chats === 0 ? '' : count(row.chats),
-      count(rps),
-      ms(row.result.latencyUs.p50),
-      ms(row.result.latencyUs.p99),
-      us(row.cpuUs),
-      us(row.offMainCpuUs),
-      mb(row.rss),
-      String(failures(row.result)),
-      ratio(rps / baseline),
-      small === null ? '' : ratio(rps / small),
-    ]
-  })
+  const cells = (row: Row, name: string, base: number | null, vsBase: string, vsSmall: string) => [
+    name,
+    row.chats === 0 ? '' : count(row.chats),
+    count(requestsPerSecond(row.result)),
+    ms(row.result.latencyUs.p50),
+    ms(row.result.latencyUs.p99),
+    us(row.cpuUs),
+    us(row.offMainCpuUs),
+    mb(row.rss),
+    String(failures(row.result)),
+    base === null ? '' : count(base),
+    vsBase,
+    vsSmall,
+  ]
+  // The baseline's runs in one line: its median run (by throughput), and how far they spread.
+  const baseRps = baselines.map((row) => requestsPerSecond(row.result))
+  const byRps = [...baselines].sort(
+    (a, b) => requestsPerSecond(a.result) - requestsPerSecond(b.result),
+  )
+  const spread = Math.max(...baseRps) / Math.min(...baseRps) - 1
+  const lines = [
+    cells(
+      byRps[byRps.length >> 1]!,
+      `baseline node:http (median of ${baselines.length})`,
+      null,
+      '',
+      '',
+    ),
+    ...measured.map((row) => {
+      const vsSmall = sized(row) ? ratio(share(row) / atSmallest(row.kind)) : ''
+      return cells(row, row.name, paired[rows.indexOf(row)]!, ratio(share(row)), vsSmall)
+    }),
+  ]
   const out = process.stdout
   out.write(`\nMachine: ${context.machine}\n`)
   out.write(
@@ -109,19 +145,25 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
         'off main thread',
         'peak RSS',
         'errors',
+        'baseline req/s',
         'x baseline',
         'x smallest',
       ],
       lines,
     ) + '\n\n',
   )
+  out.write(
+    `Each run's ratio is to the baseline runs just before and after it (the "baseline req/s" ` +
+      `column); the baseline's ${baselines.length} runs spanned ${count(Math.min(...baseRps))}-` +
+      `${count(Math.max(...baseRps))} req/s (${Math.round(spread * 100)}% apart).\n\n`,
+  )
 
   const markRead = rows.filter((row) => row.kind === 'mark-read')
   const largest = Math.max(...markRead.map((row) => row.chats))
   const atLargest = markRead.find((row) => row.chats === largest)!
-  const worstRatio = Math.min(...markRead.map((row) => requestsPerSecond(row.result) / baseline))
+  const worstRatio = Math.min(...markRead.map(share))
   const worstP99 = Math.max(...markRead.map((row) => row.result.latencyUs.p99))
-  const scale = requestsPerSecond(atLargest.result) / atSmallest('mark-read')
+  const scale = share(atLargest) / atSmallest('mark-read')
   // opencrunch's own server only: the naive server and the durable floor are not held to it.
   const ours = (row: Row) => ['mark-read', 'mixed', 'search'].includes(row.kind)
   const largestRss = Math.max(
@@ -148,7 +190,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   }
   const naive = rows.find((row) => row.kind === 'naive')
   if (naive) {
-    const gain = atSmallest('mark-read') / requestsPerSecond(naive.result)
+    const gain = atSmallest('mark-read') / share(naive)
     out.write(
       `\nmark-read at ${count(smallest)} chats: ${ratio(gain)} x the throughput of the naive ` +
         `Fastify + SQLite implementation (bench/naive-server.mjs) on the same data\n`,
@@ -156,12 +198,11 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   }
   const framework = rows.find((row) => row.kind === 'framework')
   if (framework) {
-    const ceiling = requestsPerSecond(framework.result)
-    const share = atSmallest('mark-read') / ceiling
+    const ceiling = share(framework)
     out.write(
-      `Fastify alone (bench/fastify-server.mjs, no database): ${ratio(ceiling / baseline)} x ` +
+      `Fastify alone (bench/fastify-server.mjs, no database): ${ratio(ceiling)} x ` +
         `baseline, the most a server built on it reaches here; mark-read at ` +
-        `${count(smallest)} chats is ${ratio(share)} x that\n`,
+        `${count(smallest)} chats is ${ratio(atSmallest('mark-read') / ceiling)} x that\n`,
     )
   }
   // A reference server run on each size: one line, each size's ratio to the baseline and more.
@@ -169,14 +210,13 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     kind: ReferenceKind,
     label: string,
     separator: string,
-    more: (row: Row, rps: number) => string,
+    more: (row: Row, ofBaseline: number) => string,
   ) => {
     const runs = rows.filter((row) => row.kind === kind)
     if (runs.length === 0) return
-    const shares = runs.map((row) => {
-      const rps = requestsPerSecond(row.result)
-      return `${count(row.chats)} chats ${ratio(rps / baseline)} x baseline${more(row, rps)}`
-    })
+    const shares = runs.map(
+      (row) => `${count(row.chats)} chats ${ratio(share(row))} x baseline${more(row, share(row))}`,
+    )
     out.write(`${label}: ${shares.join(separator)}\n`)
   }
   perSize(
@@ -184,9 +224,9 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     `Durable floor (bench/floor-server.mjs: opencrunch's storage code behind bare node:http, ` +
       `no HTTP layer of its own)`,
     ', ',
-    (floor, rps) => {
-      const ours = meanRps(markRead.filter((row) => row.chats === floor.chats))
-      return ` (mark-read ${ratio(ours / rps)} x the floor)`
+    (floor, ofBaseline) => {
+      const ours = meanShare(markRead.filter((row) => row.chats === floor.chats))
+      return ` (mark-read ${ratio(ours / ofBaseline)} x the floor)`
     },
   )
   perSize(
@@ -194,10 +234,10 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     `Read ceiling (bench/floor-server.mjs read: the durable floor with nothing written, ` +
       `the chat read as GET reads it; its gap to the floor is what the mark's write costs)`,
     '; ',
-    (ceiling, rps) =>
+    (ceiling, ofBaseline) =>
       ceiling.chats === smallest
         ? ''
-        : `, ${ratio(rps / atSmallest('ceiling'))} x its own at ${count(smallest)}`,
+        : `, ${ratio(ofBaseline / atSmallest('ceiling'))} x its own at ${count(smallest)}`,
   )
   return { allMet: targets.every(([, met]) => met) }
 }
