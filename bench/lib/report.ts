@@ -64,7 +64,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
  * Each run's throughput against the baseline's: the mean of the baseline runs just before and
  * just after it (`rows` are in the order they ran). `null` for the baseline's own runs.
  */
-function pairedBaselines(rows: readonly Row[]): Array<number | null> {
+export function pairedBaselines(rows: readonly Row[]): Array<number | null> {
   const rps = rows.map((row) => (row.kind === 'baseline' ? requestsPerSecond(row.result) : null))
   return rows.map((row, i) => {
     if (row.kind === 'baseline') return null
