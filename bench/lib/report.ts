@@ -92,7 +92,14 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   const atSmallest = (kind: Row['kind']) =>
     meanShare(measured.filter((row) => row.kind === kind && row.chats === smallest))
 
-  const cells = (row: Row, name: string, base: number | null, vsBase: string, vsSmall: string) => [
+  const cells = (
+    row: Row,
+    name: string,
+    base: number | null,
+    vsBase: string,
+    vsSmall: string,
+    errors = failures(row.result),
+  ) => [
     name,
     row.chats === 0 ? '' : count(row.chats),
     count(requestsPerSecond(row.result)),
@@ -101,12 +108,13 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     us(row.cpuUs),
     us(row.offMainCpuUs),
     mb(row.rss),
-    String(failures(row.result)),
+    String(errors),
     base === null ? '' : count(base),
     vsBase,
     vsSmall,
   ]
-  // The baseline's runs in one line: its median run (by throughput), and how far they spread.
+  // The baseline's runs in one line: its median run (by throughput), the failures of all of them,
+  // and how far they spread.
   const baseRps = baselines.map((row) => requestsPerSecond(row.result))
   const byRps = [...baselines].sort(
     (a, b) => requestsPerSecond(a.result) - requestsPerSecond(b.result),
@@ -119,6 +127,7 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
       null,
       '',
       '',
+      baselines.reduce((sum, row) => sum + failures(row.result), 0),
     ),
     ...measured.map((row) => {
       const vsSmall = sized(row) ? ratio(share(row) / atSmallest(row.kind)) : ''
