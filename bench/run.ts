@@ -179,36 +179,28 @@ async function main(): Promise<number> {
   await realChat(first)
 
   // Every server is measured between two runs of the baseline, and its ratio to the baseline is
-  // taken against those two: these VMs drift by 10-30% within minutes, and a baseline measured
+  // taken against those two: these VMs drift by 10-40% within minutes, and a baseline measured
   // minutes away would pass that drift off as a cost of the server (README, Performance).
   // The first run of a bench is slow on these VMs (the baseline's by up to a third): one run of
   // the baseline, not counted, warms the machine up first.
   await baseline(first, 'warming the machine up')
   const rows: Row[] = [await baseline(first)]
-  const bracketed = async (runs: () => Promise<Row[]>) => {
-    rows.push(...(await runs()))
+  const bracketed = async (measured: Promise<Row | Row[]>) => {
+    rows.push(...[await measured].flat())
     rows.push(await baseline(first))
   }
-  await bracketed(async () => [
-    await reference('framework', 'Fastify alone', [FRAMEWORK, CHAT_FILE], first),
-  ])
-  await bracketed(async () => [
-    await reference('naive', 'naive Fastify + SQLite', [NAIVE, workingCopy(first)], first),
-  ])
+  await bracketed(reference('framework', 'Fastify alone', [FRAMEWORK, CHAT_FILE], first))
+  await bracketed(reference('naive', 'naive Fastify + SQLite', [NAIVE, workingCopy(first)], first))
   for (const data of datasets) {
     // Mark-read, the run the targets are about, on a server of its own; then the other loads.
-    await bracketed(() => onServer(data, ['mark-read']))
-    await bracketed(() => onServer(data, ['mixed', 'search']))
-    await bracketed(async () => [
-      await reference('floor', 'durable floor', [FLOOR, workingCopy(data)], data),
-    ])
-    await bracketed(async () => [
-      await reference('ceiling', 'read ceiling', [FLOOR, workingCopy(data), 'read'], data),
-    ])
+    await bracketed(onServer(data, ['mark-read']))
+    await bracketed(onServer(data, ['mixed', 'search']))
+    await bracketed(reference('floor', 'durable floor', [FLOOR, workingCopy(data)], data))
+    await bracketed(reference('ceiling', 'read ceiling', [FLOOR, workingCopy(data), 'read'], data))
   }
   // Mark-read on the smallest size once more, after the largest: the ratio of the largest to the
   // smallest is then taken against both runs.
-  if (datasets.length > 1) await bracketed(() => onServer(first, ['mark-read'], true))
+  if (datasets.length > 1) await bracketed(onServer(first, ['mark-read'], true))
 
   const verdict = printReport(rows, {
     machine: machine(wrk),
