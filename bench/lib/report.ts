@@ -60,6 +60,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), rule, ...rows.map(line)].join('\n')
 }
 
+const mean = (values: readonly number[]) =>
+  values.reduce((sum, value) => sum + value, 0) / values.length
+
 /**
  * Each run's throughput against the baseline's: the mean of the baseline runs just before and
  * just after it (`rows` are in the order they ran). `null` for the baseline's own runs.
@@ -72,34 +75,29 @@ export function pairedBaselines(rows: readonly Row[]): Array<number | null> {
     const after = rps.slice(i + 1).find((value) => value !== null)
     const around = [before, after].filter((value): value is number => typeof value === 'number')
     if (around.length === 0) throw new Error(`${row.name}: no baseline run around it`)
-    return around.reduce((sum, value) => sum + value, 0) / around.length
+    return mean(around)
   })
 }
 
 /** Prints the results table and the targets; says whether every target was met. */
 export function printReport(rows: readonly Row[], context: Context): { allMet: boolean } {
-  const paired = pairedBaselines(rows)
+  /** The baseline's throughput around each run that is not the baseline's own. */
+  const around = new Map<Row, number>()
+  pairedBaselines(rows).forEach((base, i) => base !== null && around.set(rows[i]!, base))
   /** A run's throughput as a share of the baseline's around it. */
-  const share = (row: Row) => requestsPerSecond(row.result) / paired[rows.indexOf(row)]!
-  const meanShare = (runs: readonly Row[]) =>
-    runs.reduce((sum, row) => sum + share(row), 0) / runs.length
+  const share = (row: Row) => requestsPerSecond(row.result) / around.get(row)!
+  const meanShare = (runs: readonly Row[]) => mean(runs.map(share))
   const measured = rows.filter((row) => row.kind !== 'baseline')
   const baselines = rows.filter((row) => row.kind === 'baseline')
   /** Runs on each size of data, whose throughput is also shown against the smallest size. */
-  const sized = (row: Row) => !['baseline', 'framework', 'naive'].includes(row.kind)
+  const sized = (row: Row) => !['framework', 'naive'].includes(row.kind)
   const smallest = Math.min(...measured.filter(sized).map((r) => r.chats))
   /** A kind of run's share of the baseline at the smallest size: the mean of its runs there. */
   const atSmallest = (kind: Row['kind']) =>
     meanShare(measured.filter((row) => row.kind === kind && row.chats === smallest))
 
-  const cells = (
-    row: Row,
-    name: string,
-    base: number | null,
-    vsBase: string,
-    vsSmall: string,
-    errors = failures(row.result),
-  ) => [
+  /** A run's own figures, up to its errors; the ratio columns follow. */
+  const figures = (row: Row, name: string, errors: number) => [
     name,
     row.chats === 0 ? '' : count(row.chats),
     count(requestsPerSecond(row.result)),
@@ -109,30 +107,31 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
     us(row.offMainCpuUs),
     mb(row.rss),
     String(errors),
-    base === null ? '' : count(base),
-    vsBase,
-    vsSmall,
   ]
   // The baseline's runs in one line: its median run (by throughput), the failures of all of them,
   // and how far they spread.
-  const baseRps = baselines.map((row) => requestsPerSecond(row.result))
-  const byRps = [...baselines].sort(
-    (a, b) => requestsPerSecond(a.result) - requestsPerSecond(b.result),
-  )
-  const spread = Math.max(...baseRps) / Math.min(...baseRps) - 1
+  const byRps = baselines
+    .map((row) => ({ row, rps: requestsPerSecond(row.result) }))
+    .sort((a, b) => a.rps - b.rps)
+  const slowest = byRps[0]!.rps
+  const fastest = byRps.at(-1)!.rps
   const lines = [
-    cells(
-      byRps[byRps.length >> 1]!,
-      `baseline node:http (median of ${baselines.length})`,
-      null,
+    [
+      ...figures(
+        byRps[byRps.length >> 1]!.row,
+        `baseline node:http (median of ${baselines.length})`,
+        baselines.reduce((sum, row) => sum + failures(row.result), 0),
+      ),
       '',
       '',
-      baselines.reduce((sum, row) => sum + failures(row.result), 0),
-    ),
-    ...measured.map((row) => {
-      const vsSmall = sized(row) ? ratio(share(row) / atSmallest(row.kind)) : ''
-      return cells(row, row.name, paired[rows.indexOf(row)]!, ratio(share(row)), vsSmall)
-    }),
+      '',
+    ],
+    ...measured.map((row) => [
+      ...figures(row, row.name, failures(row.result)),
+      count(around.get(row)!),
+      ratio(share(row)),
+      sized(row) ? ratio(share(row) / atSmallest(row.kind)) : '',
+    ]),
   ]
   const out = process.stdout
   out.write(`\nMachine: ${context.machine}\n`)
@@ -163,8 +162,8 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   )
   out.write(
     `Each run's ratio is to the baseline runs just before and after it (the "baseline req/s" ` +
-      `column); the baseline's ${baselines.length} runs spanned ${count(Math.min(...baseRps))}-` +
-      `${count(Math.max(...baseRps))} req/s (${Math.round(spread * 100)}% apart).\n\n`,
+      `column); the baseline's ${baselines.length} runs spanned ${count(slowest)}-` +
+      `${count(fastest)} req/s (${Math.round((fastest / slowest - 1) * 100)}% apart).\n\n`,
   )
 
   const markRead = rows.filter((row) => row.kind === 'mark-read')
@@ -223,9 +222,10 @@ export function printReport(rows: readonly Row[], context: Context): { allMet: b
   ) => {
     const runs = rows.filter((row) => row.kind === kind)
     if (runs.length === 0) return
-    const shares = runs.map(
-      (row) => `${count(row.chats)} chats ${ratio(share(row))} x baseline${more(row, share(row))}`,
-    )
+    const shares = runs.map((row) => {
+      const ofBaseline = share(row)
+      return `${count(row.chats)} chats ${ratio(ofBaseline)} x baseline${more(row, ofBaseline)}`
+    })
     out.write(`${label}: ${shares.join(separator)}\n`)
   }
   perSize(
