@@ -12,9 +12,10 @@
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { CommandError } from '../src/server/commands/command-error.js'
 import { placement } from './lib/cpus.js'
 import { dataset, workingCopy, type Dataset } from './lib/datasets.js'
+import { benchOptions, type BenchOptions } from './lib/options.js'
 import {
   binNodeFlags,
   cpuSeconds,
@@ -33,23 +34,15 @@ const FRAMEWORK = fileURLToPath(new URL('./fastify-server.mjs', import.meta.url)
 const FLOOR = fileURLToPath(new URL('./floor-server.mjs', import.meta.url))
 const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.meta.url))
 
-const { values: flags } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,100000,1000000' },
-    seconds: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '10' },
-    'messages-per-chat': { type: 'string', default: '4' },
-    fresh: { type: 'boolean', default: false },
-    strict: { type: 'boolean', default: false },
-  },
-})
-
-const sizes = flags.sizes.split(',').map(Number)
-const seconds = Number(flags.seconds)
-const warmup = Number(flags.warmup)
-const connections = Number(flags.connections)
-const messagesPerChat = Number(flags['messages-per-chat'])
+let flags: BenchOptions
+try {
+  flags = benchOptions(process.argv.slice(2))
+} catch (error) {
+  if (!(error instanceof CommandError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(2)
+}
+const { sizes, seconds, warmup, connections, messagesPerChat } = flags
 const cores = placement()
 
 /**

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { findOrganizationByDomain } from '../features/organization/organization.repository.js'
 import { seedOrganization } from '../seed/seed.js'
 import { CommandError, DATABASE_OPTION, terminal, unixNow, withDatabase } from './shared.js'
+import { wholeNumber } from './whole-number.js'
 
 interface SeedFlags {
   org: string
@@ -10,14 +11,6 @@ interface SeedFlags {
   customers?: string
   seed?: string
   database?: string
-}
-
-function count(name: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined
-  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
-    throw new CommandError(`${name} must be a whole number of at least ${min}; got "${raw}".`)
-  }
-  return Number(raw)
 }
 
 /** "1m 05s", "12s" */
@@ -37,10 +30,10 @@ export function registerSeedCommand(program: Command): void {
     .option('--seed <n>', 'seed of the random choices: the same seed gives the same data', '1')
     .option(...DATABASE_OPTION)
     .action(async (flags: SeedFlags) => {
-      const chats = count('--chats', flags.chats, 1)!
-      const messagesPerChat = count('--messages-per-chat', flags.messagesPerChat, 0)!
-      const customers = count('--customers', flags.customers, 1)
-      const seed = count('--seed', flags.seed, 0)!
+      const chats = wholeNumber('--chats', flags.chats, 1)!
+      const messagesPerChat = wholeNumber('--messages-per-chat', flags.messagesPerChat, 0)!
+      const customers = wholeNumber('--customers', flags.customers, 1)
+      const seed = wholeNumber('--seed', flags.seed, 0)!
       await withDatabase(flags.database, terminal, async (db) => {
         const org = await findOrganizationByDomain(db, flags.org)
         if (!org) {
