@@ -208,7 +208,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${failed} requests failed (see the errors column).\n`)
     return 1
   }
-  return flags.strict && !verdict.allMet ? 1 : 0
+  return flags.strict && !verdict.noneMissed ? 1 : 0
 }
 
 main().then(

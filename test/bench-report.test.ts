@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest'
-import { pairedBaselines, type Row } from '../bench/lib/report.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { pairedBaselines, printReport, type Row } from '../bench/lib/report.js'
 import { ON_SQLITE } from './helpers/engines.js'
 
 /** A run of `kind` that answered `rps` requests a second. */
-function run(name: string, kind: Row['kind'], rps: number): Row {
+function run(name: string, kind: Row['kind'], rps: number, chats = 1000): Row {
   return {
     name,
     kind,
-    chats: kind === 'baseline' ? 0 : 1000,
+    chats: kind === 'baseline' ? 0 : chats,
     result: {
       requests: rps * 10,
       durationUs: 10_000_000,
@@ -47,3 +47,56 @@ describe.runIf(ON_SQLITE)('the bench takes each ratio against the baseline runs 
     )
   })
 })
+
+/** What printReport prints for `rows`, and its verdict. */
+function report(rows: readonly Row[]): { text: string; noneMissed: boolean } {
+  let text = ''
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    text += String(chunk)
+    return true
+  })
+  const context = {
+    machine: 'test',
+    placement: 'none',
+    seconds: 10,
+    warmup: 3,
+    connections: 10,
+    messagesPerChat: 4,
+  }
+  const { noneMissed } = printReport(rows, context)
+  return { text, noneMissed }
+}
+
+describe.runIf(ON_SQLITE)(
+  'the bench says which targets a run met, missed or did not measure',
+  () => {
+    afterEach(() => vi.restoreAllMocks())
+
+    it('does not call the scale target met when it ran one size of data', () => {
+      const { text, noneMissed } = report([
+        run('baseline', 'baseline', 50_000),
+        run('mark-read', 'mark-read', 40_000),
+        run('baseline', 'baseline', 50_000),
+      ])
+      expect(text).toContain(
+        'not measured  mark-read at 1,000,000 chats >= 0.90 x at 1,000: one size of data run',
+      )
+      expect(text).toContain('met     mark-read throughput >= 0.60 x baseline: worst 0.80')
+      expect(text).toContain('not measured  server RSS <= 150 MB at 1,000 chats: not readable')
+      // --strict fails only on a target missed, not on one this run could not measure.
+      expect(noneMissed).toBe(true)
+    })
+
+    it('measures scale from the smallest size to the largest, and fails --strict below 0.90', () => {
+      const { text, noneMissed } = report([
+        run('baseline', 'baseline', 50_000),
+        run('mark-read', 'mark-read', 40_000, 1000),
+        run('baseline', 'baseline', 50_000),
+        run('mark-read', 'mark-read', 30_000, 1_000_000),
+        run('baseline', 'baseline', 50_000),
+      ])
+      expect(text).toContain('MISSED  mark-read at 1,000,000 chats >= 0.90 x at 1,000: 0.75')
+      expect(noneMissed).toBe(false)
+    })
+  },
+)
