@@ -8,14 +8,15 @@
  * chat of the same size: every figure is printed as a ratio to the runs of that baseline around
  * it, so it means something on a noisy machine. A third run searches chats the way an inbox
  * does; then the durable floor (floor-server.mjs) and the read ceiling (the floor writing nothing)
- * run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed).
+ * run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed);
+ * 2, before it starts anything, on a wrong option or without wrk or dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { CommandError } from '../src/server/commands/command-error.js'
 import { placement } from './lib/cpus.js'
 import { dataset, workingCopy, type Dataset } from './lib/datasets.js'
-import { benchOptions, type BenchOptions } from './lib/options.js'
+import { BENCH_USAGE, benchOptions, type BenchOptions } from './lib/options.js'
 import {
   binNodeFlags,
   cpuSeconds,
@@ -37,6 +38,10 @@ const CHAT_FILE = fileURLToPath(new URL('./.data/baseline-chat.json', import.met
 let flags: BenchOptions
 try {
   flags = benchOptions(process.argv.slice(2))
+  if (flags.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`)
+    process.exit(0)
+  }
 } catch (error) {
   if (!(error instanceof CommandError)) throw error
   process.stderr.write(`${error.message}\n`)

@@ -40,7 +40,12 @@ describe.runIf(ON_SQLITE)('npm run bench reads its options before it seeds anyth
       messagesPerChat: 4,
       fresh: false,
       strict: false,
+      help: false,
     })
+    expect(BENCH_USAGE).toBe(
+      'Usage: npm run bench -- [--sizes 1000,100000,1000000] [--seconds 10] [--warmup 3] ' +
+        '[--connections 10] [--messages-per-chat 4] [--fresh] [--strict] [--help]',
+    )
   })
 
   it('measures each size once, smallest first, whatever order they are given in', () => {
@@ -65,6 +70,14 @@ describe.runIf(ON_SQLITE)('npm run bench reads its options before it seeds anyth
     const error = refusal(args)
     expect(error.message).toContain(message)
     expect(error.message).toContain(BENCH_USAGE)
+  })
+
+  it('prints the usage and exits 0 on --help', SLOW, () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', RUN, '--help'], {
+      encoding: 'utf8',
+    })
+    expect(run.stdout).toBe(`${BENCH_USAGE}\n`)
+    expect(run.status).toBe(0)
   })
 
   it('exits 2 on a wrong option, saying why, and seeds nothing', SLOW, () => {
