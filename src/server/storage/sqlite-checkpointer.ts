@@ -30,13 +30,13 @@ const db = new Database(workerData.path)
 db.pragma('busy_timeout = 1000')
 // Each pass copies what came in during the one before, so the frames left for the writer's
 // catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats
-// from 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10
-// (README, "What each change bought").
+// from 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10 (docs/performance.md,
+// the catch-up round).
 const MAX_PASSES = 10
 // Frames (64 MB of 4 KB pages) the WAL must hold before the writer is asked to catch up.
 // Asking after every round, about five times a second on 1,000,000 chats under the bench's
-// load, held mark-read's p99 at 8.6 ms there, the median of 11 alternating pairs; at this
-// size, 5.5 ms (README, "What each change bought").
+// load, held mark-read's p99 at 8.6 ms there, the median of 11 alternating pairs; with this
+// threshold, 5.5 ms (the same round).
 const CATCH_UP_FRAMES = 16384
 const checkpoint = () => {
   try {
