@@ -100,13 +100,28 @@ export function spawnCli(
   cwd: string,
   env: Record<string, string> = {},
 ): Child {
+  return spawnCommand(process.execPath, [BIN, ...args], cwd, env)
+}
+
+/**
+ * Starts `command ...args` as `spawnCli` starts opencrunch. `detached`: in a process group of its
+ * own, so that the caller can kill whatever it started, and whatever that started.
+ */
+export function spawnCommand(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  detached = false,
+): Child {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !SETTINGS.includes(name)),
   )
-  const proc = spawn(process.execPath, [BIN, ...args], {
+  const proc = spawn(command, args, {
     cwd,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   })
   let exited!: (code: number | null) => void
   const child: Child = {
