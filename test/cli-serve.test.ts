@@ -186,6 +186,28 @@ describe('serve', SLOW, () => {
     expect(stderr).toContain('got "')
   })
 
+  it('refuses a port in use, says how to choose another, and exits, the first server unharmed', async () => {
+    const first = await serve(['--demo', '--port', '0', '--database', cli.path('first.db')])
+    const port = new URL(first.url).port
+    const second = await run(['serve', '--port', port, '--database', cli.path('second.db')])
+    expect(second.code).toBe(1)
+    expect(second.stdout).not.toContain('listening on')
+    expect(second.stderr).toBe(
+      `opencrunch: port ${port} on 127.0.0.1 is already in use, by another opencrunch or another ` +
+        'server. Stop that one, or choose another with --port N or PORT=N (0 picks a free one).\n',
+    )
+    expect(await stop(first, 'SIGTERM')).toBe(0)
+  })
+
+  it('refuses an address no interface has, saying which to use', async () => {
+    // 192.0.2.1 is reserved for documentation: no machine has it.
+    const { code, stdout, stderr } = await run(['serve', '--host', '192.0.2.1', '--port', '0'])
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('listening on')
+    expect(stderr).toContain('opencrunch: no network interface of this machine has the address')
+    expect(stderr).toContain('127.0.0.1 (this machine only) or 0.0.0.0 (every interface)')
+  })
+
   it('answers the third request with a 429 under --rate-limit 2', async () => {
     const fixture = cli.path('world.json')
     writeFileSync(fixture, JSON.stringify(CLI_WORLD))

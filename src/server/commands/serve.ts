@@ -69,7 +69,14 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
       await app.close()
       await db.close()
     })
-    port = await listen(app, config)
+    try {
+      port = await listen(app, config)
+    } catch (error) {
+      // Nothing was served: close what was opened, so the process can exit with the error.
+      await app.close()
+      await db.close()
+      throw error
+    }
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const base = `http://${host}:${port}/v1`
@@ -133,11 +140,41 @@ function startApp(db: Db, config: ServerConfig): Promise<FastifyInstance> {
   })
 }
 
-/** Listens as configured; resolves with the port (the one picked, for port 0). */
+/**
+ * Listens as configured; resolves with the port (the one picked, for port 0). An address it
+ * cannot take is a `CommandError` that says what to change.
+ */
 async function listen(app: FastifyInstance, config: ServerConfig): Promise<number> {
-  await app.listen({ port: config.port, host: config.host })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (error) {
+    throw cannotListen(error, config)
+  }
   const address = app.server.address()
   return typeof address === 'object' && address !== null ? address.port : config.port
+}
+
+function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
+  const otherPort = 'choose another with --port N or PORT=N (0 picks a free one)'
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new CommandError(
+        `port ${port} on ${host} is already in use, by another opencrunch or another server. ` +
+          `Stop that one, or ${otherPort}.`,
+      )
+    case 'EACCES':
+      return new CommandError(
+        `this user may not listen on port ${port} on ${host} (ports below 1024 need ` +
+          `privileges); ${otherPort}.`,
+      )
+    case 'EADDRNOTAVAIL':
+      return new CommandError(
+        `no network interface of this machine has the address ${host}. Listen on 127.0.0.1 ` +
+          '(this machine only) or 0.0.0.0 (every interface) with --host or HOST.',
+      )
+    default:
+      return error
+  }
 }
 
 /**
