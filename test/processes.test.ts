@@ -187,6 +187,30 @@ describe('serve --workers', SLOW, () => {
     },
   )
 
+  it.runIf(ENGINE === 'postgres')(
+    "exits with the workers' reason when their port is in use, serving nothing",
+    async () => {
+      const database = await freshDatabase()
+      try {
+        const first = await cli.serve(['--port', '0'], { DATABASE_URL: database.url })
+        const port = new URL(first.url).port
+        const { code, stdout, stderr } = await cli.run(
+          ['serve', '--workers', '2', '--port', port],
+          {
+            DATABASE_URL: database.url,
+          },
+        )
+        expect(code).toBe(1)
+        expect(stdout).not.toContain('listening on')
+        expect(stderr).toContain(`opencrunch: port ${port} on 127.0.0.1 is already in use`)
+        expect(stderr).toContain('A server worker exited with code 1 before it was listening')
+        expect((await send(first.url, 'GET', '/healthz')).status).toBe(200)
+      } finally {
+        await database.drop()
+      }
+    },
+  )
+
   it.runIf(ON_SQLITE)('is refused on SQLite, saying why and what to do', async () => {
     const { code, stderr, stdout } = await cli.run(['serve', '--workers', '2'])
     expect(code).toBe(1)

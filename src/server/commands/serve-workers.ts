@@ -50,6 +50,14 @@ export function reportListening(): void {
   process.send?.(message)
 }
 
+/**
+ * Closes this worker's channel to the primary, so that it can exit once its work is done, with
+ * its own exit code (cluster's own disconnect would make that 0).
+ */
+export function leavePrimary(): void {
+  cluster.worker?.disconnect()
+}
+
 /** Calls `stop` when the primary asks this worker to stop. */
 export function onStopRequest(stop: () => void): void {
   process.on('message', (message: unknown) => {

@@ -11,6 +11,7 @@ import { openDatabase } from '../storage/open.js'
 import { describeSummary, loadFixtureFile } from './fixture.js'
 import {
   isServeWorker,
+  leavePrimary,
   onStopRequest,
   reportListening,
   pickFreePort,
@@ -121,7 +122,16 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   started.app = app
   if (stopped) return
   // Every worker, replacements included, listens on the one port the primary chose.
-  await listen(app, { ...config, port: sharedPort() ?? config.port })
+  try {
+    await listen(app, { ...config, port: sharedPort() ?? config.port })
+  } catch (error) {
+    // Close everything, the channel to the primary too, so that this worker exits with the
+    // error and the primary sees it.
+    await app.close()
+    await db.close()
+    leavePrimary()
+    throw error
+  }
   reportListening()
 }
 
