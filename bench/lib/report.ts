@@ -177,6 +177,7 @@ export function printReport(rows: readonly Row[], context: Context): { noneMisse
   const rssReadings = rows
     .filter((row) => ours(row) && row.chats === largest && row.rss !== null)
     .map((row) => row.rss!)
+  const peakRss = rssReadings.length === 0 ? null : Math.max(...rssReadings)
   // A target is met, missed, or (null) not measured by this run: a size compared with itself
   // says nothing of scale, and RSS is read from /proc, which not every system has.
   const targets: Array<[string, boolean | null, string]> = [
@@ -189,13 +190,11 @@ export function printReport(rows: readonly Row[], context: Context): { noneMisse
           scale >= 0.9,
           ratio(scale),
         ],
-    rssReadings.length === 0
-      ? [`server RSS <= 150 MB at ${count(largest)} chats`, null, 'not readable on this system']
-      : [
-          `server RSS <= 150 MB at ${count(largest)} chats`,
-          Math.max(...rssReadings) <= 150 * 2 ** 20,
-          mb(Math.max(...rssReadings)),
-        ],
+    [
+      `server RSS <= 150 MB at ${count(largest)} chats`,
+      peakRss === null ? null : peakRss <= 150 * 2 ** 20,
+      peakRss === null ? 'not readable on this system' : mb(peakRss),
+    ],
   ]
   const verdict = (met: boolean | null) =>
     (met === null ? 'not measured' : met ? 'met' : 'MISSED').padEnd(12)

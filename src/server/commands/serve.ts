@@ -70,14 +70,7 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
       await app.close()
       await db.close()
     })
-    try {
-      port = await listen(app, config)
-    } catch (error) {
-      // Nothing was served: close what was opened, so the process can exit with the error.
-      await app.close()
-      await db.close()
-      throw error
-    }
+    port = await listen(app, db, config)
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const base = `http://${host}:${port}/v1`
@@ -123,12 +116,10 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   if (stopped) return
   // Every worker, replacements included, listens on the one port the primary chose.
   try {
-    await listen(app, { ...config, port: sharedPort() ?? config.port })
+    await listen(app, db, { ...config, port: sharedPort() ?? config.port })
   } catch (error) {
-    // Close everything, the channel to the primary too, so that this worker exits with the
-    // error and the primary sees it.
-    await app.close()
-    await db.close()
+    // The channel to the primary too, so that this worker exits with the error and the primary
+    // sees it.
     leavePrimary()
     throw error
   }
@@ -152,12 +143,15 @@ function startApp(db: Db, config: ServerConfig): Promise<FastifyInstance> {
 
 /**
  * Listens as configured; resolves with the port (the one picked, for port 0). An address it
- * cannot take is a `CommandError` that says what to change.
+ * cannot take is a `CommandError` that says what to change, thrown once the app and `db` are
+ * closed (nothing was served), so that the process can exit with it.
  */
-async function listen(app: FastifyInstance, config: ServerConfig): Promise<number> {
+async function listen(app: FastifyInstance, db: Db, config: ServerConfig): Promise<number> {
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
+    await app.close()
+    await db.close()
     throw cannotListen(error, config)
   }
   const address = app.server.address()
