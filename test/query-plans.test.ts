@@ -86,3 +86,69 @@ describe.runIf(ON_SQLITE)('query plans of the hot paths', () => {
     expect(problems, problems.join('\n\n')).toEqual([])
   })
 })
+
+interface PlanStep {
+  readonly id: number
+  readonly parent: number
+  readonly detail: string
+}
+
+/** The steps of a plan below the step `id`, at any depth. */
+function below(steps: readonly PlanStep[], id: number): PlanStep[] {
+  const children = steps.filter((step) => step.parent === id)
+  return children.flatMap((child) => [child, ...below(steps, child.id)])
+}
+
+// The inbox's own search, "unread chats, newest message first", has no index holding its matches
+// in that order, so it may sort every unread chat of the organization: what it sorts, and what it
+// visits to count them, is what its cost grows with.
+describe.runIf(ON_SQLITE)('query plans of an unread search', () => {
+  const seen = new Set<string>()
+  let server: TestServer
+  const plans = new Map<string, PlanStep[]>()
+  beforeAll(async () => {
+    server = await startServer({
+      fixture: acmeFixture(),
+      now: () => T0,
+      wrapDb: (db) => recording(db, seen),
+    })
+    seen.clear()
+    const res = await server.request('POST', '/v1/chats/search', {
+      body: {
+        filter: [{ field: 'readByAgent', operator: '=', value: false }],
+        sort: 'chats.lastMessageAt',
+        order: 'desc',
+      },
+    })
+    expect(res.status, res.text).toBe(200)
+    for (const sql of seen) {
+      if (!sql.includes('chat_read_states')) continue
+      const placeholders = (sql.match(/\?/g) ?? []).length
+      const steps = await server.db.all<PlanStep>(
+        `EXPLAIN QUERY PLAN ${sql}`,
+        Array.from({ length: placeholders }, () => 1),
+      )
+      plans.set(sql.trim().startsWith('SELECT count(*)') ? 'count' : 'page', steps)
+    }
+  })
+  afterAll(() => server.close())
+
+  it("counts off the organization's part of the unread index, visiting no chat", () => {
+    expect(plans.get('count')?.map((step) => step.detail)).toEqual([
+      'SEARCH r USING COVERING INDEX chat_read_states_unread_by_agent (organization_id=?)',
+    ])
+  })
+
+  it('chooses the page on ids first and builds only its chats as JSON', () => {
+    const steps = plans.get('page') ?? []
+    const page = steps.find((step) => /^(CO-ROUTINE|MATERIALIZE) page$/.test(step.detail))
+    expect(page, steps.map((step) => step.detail).join('\n')).toBeDefined()
+    const choosing = below(steps, page!.id).map((step) => step.detail)
+    expect(choosing.some((step) => /unread_by_agent \(organization_id=\?/.test(step))).toBe(true)
+    expect(choosing.filter((step) => /SUBQUERY/.test(step))).toEqual([])
+    const building = steps.filter((step) => step.parent === 0).map((step) => step.detail)
+    expect(building[0]).toBe(page!.detail)
+    expect(building[1]).toBe('SCAN page')
+    expect(building.filter((step) => /CORRELATED SCALAR SUBQUERY/.test(step)).length).toBe(4)
+  })
+})

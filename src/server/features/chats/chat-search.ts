@@ -2,7 +2,12 @@ import type { ChatSortField, SearchBody } from '../../../contract/index.js'
 import type { Order, Sort } from '../../http/paging.js'
 import type { Queryable, SqlValue } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
-import { compileFilters, type FieldSpec, type Operator } from '../search/filters.js'
+import {
+  compileFilters,
+  type CompiledFilters,
+  type FieldSpec,
+  type Operator,
+} from '../search/filters.js'
 import { chatJson } from './chat-json.js'
 import type { ChatJson } from './chats.repository.js'
 
@@ -54,21 +59,54 @@ export interface ChatSearchResult {
 
 const CHAT_JSON = perDialect((dialect) => chatJson(dialect, 'c', 'r'))
 
+/** A FROM and WHERE clause with its parameters. */
+interface FromWhere {
+  readonly sql: string
+  readonly params: SqlValue[]
+}
+
 /**
- * The tables a search reads. The page always has each chat's read state (its JSON shows it);
- * the count joins only what the filters look at, so it can often be read off one index.
+ * The chats the filters match: the chat joined to only what the filters look at. Where the read
+ * state is joined, its own organization column is bound too, so an unread filter searches that
+ * organization's entries in the partial unread indexes rather than every organization's.
  */
-function fromClause(joins: ReadonlySet<string>, forPage: boolean): string {
-  const readState =
-    forPage || joins.has('readState') ? ' JOIN chat_read_states r ON r.chat_id = c.id' : ''
-  const customer = joins.has('customer') ? ' JOIN customers cu ON cu.id = c.customer_id' : ''
-  return `FROM chats c${readState}${customer}`
+function matching(filters: CompiledFilters, organizationId: number): FromWhere {
+  const byReadState = filters.joins.has('readState')
+  const readState = byReadState ? ' JOIN chat_read_states r ON r.chat_id = c.id' : ''
+  const customer = filters.joins.has('customer')
+    ? ' JOIN customers cu ON cu.id = c.customer_id'
+    : ''
+  return {
+    sql: `FROM chats c${readState}${customer} WHERE c.organization_id = ?${
+      byReadState ? ' AND r.organization_id = ?' : ''
+    }${filters.where ? ` AND ${filters.where}` : ''}`,
+    params: [organizationId, ...(byReadState ? [organizationId] : []), ...filters.params],
+  }
+}
+
+/**
+ * How many chats match. Filters on the read state alone ("unread chats") are counted off its
+ * partial index without visiting a single chat row: the read state carries the organization.
+ */
+function counting(filters: CompiledFilters, organizationId: number): FromWhere {
+  const readStateOnly =
+    !filters.readsOwnRow && filters.joins.size === 1 && filters.joins.has('readState')
+  return readStateOnly
+    ? {
+        sql: `FROM chat_read_states r WHERE r.organization_id = ? AND ${filters.where}`,
+        params: [organizationId, ...filters.params],
+      }
+    : matching(filters, organizationId)
 }
 
 /**
  * Runs a chat search for an organization: its filters compiled against `CHAT_FIELDS` (a 400
  * names each bad filter), the page in `sort` order with unset times last. `total` is `null` when
  * the search has no filter (the caller knows that count already).
+ *
+ * The page is chosen on ids and sort keys first, and only its chats are built as JSON: a search
+ * that must sort its matches (unread chats by their last message, say) would otherwise build the
+ * JSON of every match, tens of thousands of them, to keep 25.
  */
 export async function searchChats(
   db: Queryable,
@@ -79,20 +117,20 @@ export async function searchChats(
   offset: number,
 ): Promise<ChatSearchResult> {
   const filters = compileFilters(body.filter ?? [], body.comparison, 'chats', CHAT_FIELDS)
-  const where = `WHERE c.organization_id = ?${filters.where ? ` AND ${filters.where}` : ''}`
   const direction = (sort.order satisfies Order).toUpperCase()
-  const sql = `SELECT ${CHAT_JSON(db.dialect)} AS chat ${fromClause(filters.joins, true)} ${where}
-    ORDER BY ${SORT_COLUMNS[sort.field]} ${direction} NULLS LAST, c.id ${direction}
-    LIMIT ? OFFSET ?`
-  const params: SqlValue[] = [organizationId, ...filters.params]
-  const rows = await db.all<{ chat: ChatJson }>(sql, [...params, limit, offset])
-  const total = filters.where
-    ? Number(
-        (await db.get<{ n: number }>(
-          `SELECT count(*) AS n ${fromClause(filters.joins, false)} ${where}`,
-          params,
-        ))!.n,
-      )
+  const order = (key: string, id: string) => `${key} ${direction} NULLS LAST, ${id} ${direction}`
+  const page = matching(filters, organizationId)
+  const rows = await db.all<{ chat: ChatJson }>(
+    `SELECT ${CHAT_JSON(db.dialect)} AS chat
+     FROM (SELECT c.id, ${SORT_COLUMNS[sort.field]} AS sort_key ${page.sql}
+           ORDER BY ${order(SORT_COLUMNS[sort.field], 'c.id')} LIMIT ? OFFSET ?) page
+     JOIN chats c ON c.id = page.id JOIN chat_read_states r ON r.chat_id = c.id
+     ORDER BY ${order('page.sort_key', 'page.id')}`,
+    [...page.params, limit, offset],
+  )
+  const count = filters.where ? counting(filters, organizationId) : null
+  const total = count
+    ? Number((await db.get<{ n: number }>(`SELECT count(*) AS n ${count.sql}`, count.params))!.n)
     : null
   return { chats: rows.map((row) => row.chat), total }
 }

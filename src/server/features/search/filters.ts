@@ -53,6 +53,8 @@ export interface CompiledFilters {
   readonly where: string
   readonly params: SqlValue[]
   readonly joins: ReadonlySet<string>
+  /** Whether a filter reads the resource's own row: a field with no join of its own. */
+  readonly readsOwnRow: boolean
 }
 
 const NOT_A_CHOICE: FieldMessage = 'The value you selected is not a valid choice.'
@@ -84,6 +86,7 @@ export function compileFilters(
   const conditions: string[] = []
   const params: SqlValue[] = []
   const joins = new Set<string>()
+  let readsOwnRow = false
   const joiner = (comparison ?? 'AND').toUpperCase()
   if (joiner !== 'AND' && joiner !== 'OR') {
     problems.push({ field: 'comparison', message: NOT_A_CHOICE })
@@ -109,6 +112,7 @@ export function compileFilters(
       return
     }
     if (spec.join) joins.add(spec.join)
+    else readsOwnRow = true
     conditions.push(condition(spec, operator, value.values, params))
   })
   if (problems.length > 0) throw Errors.validation(problems)
@@ -116,6 +120,7 @@ export function compileFilters(
     where: conditions.length === 0 ? '' : `(${conditions.join(` ${joiner} `)})`,
     params,
     joins,
+    readsOwnRow,
   }
 }
 
