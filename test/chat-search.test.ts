@@ -361,3 +361,84 @@ describe('POST /v1/chats/search: errors', () => {
     ])
   })
 })
+
+describe('POST /v1/chats/search: paging through ties', () => {
+  // 30 chats created at the same second, their last messages at three times or none (unset):
+  // a page boundary falls inside every run of equal keys, so only the id decides the order.
+  const TIES_KEY = 'search-ties-key'
+  const lastAt = (id: number) => (id > 24 ? null : t(600 + (id % 3) * 10))
+  let ties: TestServer
+  beforeAll(async () => {
+    ties = await startServer({
+      key: TIES_KEY,
+      now: () => T0,
+      fixture: {
+        organizations: [
+          {
+            id: 1,
+            domain: 'ties',
+            apiKeys: [TIES_KEY],
+            customers: [{ id: 100, name: 'Alice' }],
+            chats: Array.from({ length: 30 }, (_, index) => {
+              const at = lastAt(index + 1)
+              return {
+                id: index + 1,
+                customer: 100,
+                createdAt: t(0),
+                messages: at === null ? [] : [customerSays(at - t(0))],
+              }
+            }),
+          },
+        ],
+      },
+    })
+  })
+  afterAll(() => ties.close())
+
+  /** Ids in the order wanted: by the key, unset keys last, then by id, both in `order`. */
+  function expected(key: (id: number) => number | null, order: 'asc' | 'desc'): number[] {
+    const sign = order === 'asc' ? 1 : -1
+    return Array.from({ length: 30 }, (_, index) => index + 1).sort((a, b) => {
+      const [ka, kb] = [key(a), key(b)]
+      if (ka !== kb) return ka === null ? 1 : kb === null ? -1 : sign * (ka - kb)
+      return sign * (a - b)
+    })
+  }
+
+  it.each([
+    ['createdAt', 'asc'],
+    ['createdAt', 'desc'],
+    ['lastMessageAt', 'asc'],
+    ['lastMessageAt', 'desc'],
+  ] as const)('pages by %s %s in one order, whatever the page size', async (sort, order) => {
+    const pages: number[] = []
+    for (let offset = 0; offset < 30; offset += 4) {
+      const res = await ties.request('POST', '/v1/chats/search', {
+        body: { filter: [], sort, order, limit: 4, offset },
+        key: TIES_KEY,
+      })
+      expect(res.status, res.text).toBe(200)
+      pages.push(...res.body.data.map((chat: any) => chat.id))
+    }
+    expect(pages).toEqual(expected(sort === 'createdAt' ? () => t(0) : lastAt, order))
+  })
+
+  it('pages unread chats by last message the same way', async () => {
+    const pages: number[] = []
+    for (let offset = 0; offset < 24; offset += 5) {
+      const res = await ties.request('POST', '/v1/chats/search', {
+        body: {
+          filter: [filter('readByAgent', '=', false)],
+          sort: 'lastMessageAt',
+          order: 'desc',
+          limit: 5,
+          offset,
+        },
+        key: TIES_KEY,
+      })
+      expect(res.body.meta.total).toBe(24)
+      pages.push(...res.body.data.map((chat: any) => chat.id))
+    }
+    expect(pages).toEqual(expected(lastAt, 'desc').filter((id) => id <= 24))
+  })
+})

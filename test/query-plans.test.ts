@@ -102,53 +102,76 @@ function below(steps: readonly PlanStep[], id: number): PlanStep[] {
 // The inbox's own search, "unread chats, newest message first", has no index holding its matches
 // in that order, so it may sort every unread chat of the organization: what it sorts, and what it
 // visits to count them, is what its cost grows with.
-describe.runIf(ON_SQLITE)('query plans of an unread search', () => {
+describe.runIf(ON_SQLITE)('query plans of a search on the read state', () => {
   const seen = new Set<string>()
   let server: TestServer
-  const plans = new Map<string, PlanStep[]>()
   beforeAll(async () => {
     server = await startServer({
       fixture: acmeFixture(),
       now: () => T0,
       wrapDb: (db) => recording(db, seen),
     })
+  })
+  afterAll(() => server.close())
+
+  const flag = (field: string, operator: string, value: boolean) => ({ field, operator, value })
+
+  /** The plans of the page's and the count's statements of one search. */
+  async function plansOf(body: object): Promise<{ page: PlanStep[]; count: PlanStep[] }> {
     seen.clear()
-    const res = await server.request('POST', '/v1/chats/search', {
-      body: {
-        filter: [{ field: 'readByAgent', operator: '=', value: false }],
-        sort: 'chats.lastMessageAt',
-        order: 'desc',
-      },
-    })
+    const res = await server.request('POST', '/v1/chats/search', { body })
     expect(res.status, res.text).toBe(200)
+    const plans = { page: [] as PlanStep[], count: [] as PlanStep[] }
     for (const sql of seen) {
-      if (!sql.includes('chat_read_states')) continue
       const placeholders = (sql.match(/\?/g) ?? []).length
       const steps = await server.db.all<PlanStep>(
         `EXPLAIN QUERY PLAN ${sql}`,
         Array.from({ length: placeholders }, () => 1),
       )
-      plans.set(sql.trim().startsWith('SELECT count(*)') ? 'count' : 'page', steps)
+      plans[sql.trim().startsWith('SELECT count(*)') ? 'count' : 'page'] = steps
     }
-  })
-  afterAll(() => server.close())
+    return plans
+  }
 
-  it("counts off the organization's part of the unread index, visiting no chat", () => {
-    expect(plans.get('count')?.map((step) => step.detail)).toEqual([
-      'SEARCH r USING COVERING INDEX chat_read_states_unread_by_agent (organization_id=?)',
-    ])
+  it.each([
+    ['readByAgent = false', [flag('readByAgent', '=', false)], 'agent'],
+    ['readByAgent != true', [flag('readByAgent', '!=', true)], 'agent'],
+    ['readByCustomer = false', [flag('readByCustomer', '=', false)], 'customer'],
+  ])(
+    "counts %s off the organization's part of its unread index, visiting no chat",
+    async (_name, filter, side) => {
+      const { count } = await plansOf({ filter })
+      expect(count.map((step) => step.detail)).toEqual([
+        `SEARCH r USING COVERING INDEX chat_read_states_unread_by_${side} (organization_id=?)`,
+      ])
+    },
+  )
+
+  it.each([
+    ['readByAgent = true', [flag('readByAgent', '=', true)]],
+    ['readByAgent != false', [flag('readByAgent', '!=', false)]],
+    ['unread OR read', [flag('readByAgent', '=', false), flag('readByCustomer', '=', true)]],
+  ])("counts %s without reading every organization's read states", async (_name, filter) => {
+    const { count } = await plansOf({ filter, comparison: 'OR' })
+    const steps = count.map((step) => step.detail)
+    expect(steps.length, 'a count was run').toBeGreaterThan(0)
+    expect(steps.filter((step) => /^SCAN r\b/.test(step))).toEqual([])
   })
 
-  it('chooses the page on ids first and builds only its chats as JSON', () => {
-    const steps = plans.get('page') ?? []
+  it('chooses the page on ids first and builds only its chats as JSON', async () => {
+    const { page: steps } = await plansOf({
+      filter: [flag('readByAgent', '=', false)],
+      sort: 'chats.lastMessageAt',
+      order: 'desc',
+    })
     const page = steps.find((step) => /^(CO-ROUTINE|MATERIALIZE) page$/.test(step.detail))
     expect(page, steps.map((step) => step.detail).join('\n')).toBeDefined()
     const choosing = below(steps, page!.id).map((step) => step.detail)
     expect(choosing.some((step) => /unread_by_agent \(organization_id=\?/.test(step))).toBe(true)
     expect(choosing.filter((step) => /SUBQUERY/.test(step))).toEqual([])
+    // The page's rows are read first, and the chats' JSON (its subqueries) built from them.
     const building = steps.filter((step) => step.parent === 0).map((step) => step.detail)
-    expect(building[0]).toBe(page!.detail)
-    expect(building[1]).toBe('SCAN page')
-    expect(building.filter((step) => /CORRELATED SCALAR SUBQUERY/.test(step)).length).toBe(4)
+    expect(building.slice(0, 2)).toEqual([page!.detail, 'SCAN page'])
+    expect(building.some((step) => /CORRELATED SCALAR SUBQUERY/.test(step))).toBe(true)
   })
 })

@@ -84,14 +84,22 @@ function matching(filters: CompiledFilters, organizationId: number): FromWhere {
   }
 }
 
+/** A condition a partial unread index holds: a read flag that is false. */
+const UNREAD = /^r\.read_by_(agent|customer) = 0$/
+
 /**
- * How many chats match. Filters on the read state alone ("unread chats") are counted off its
- * partial index without visiting a single chat row: the read state carries the organization.
+ * How many chats match. Unread chats, with no other filter, are counted off the organization's
+ * part of a partial unread index without visiting a single chat row (the read state carries the
+ * organization). Other read-state conditions have no index of their own, and are counted through
+ * the organization's chats like any other filter.
  */
 function counting(filters: CompiledFilters, organizationId: number): FromWhere {
-  const readStateOnly =
-    !filters.readsOwnRow && filters.joins.size === 1 && filters.joins.has('readState')
-  return readStateOnly
+  const { conditions, joiner } = filters
+  const unreadOnly =
+    conditions.length > 0 &&
+    (conditions.length === 1 || joiner === 'AND') &&
+    conditions.every((c) => UNREAD.test(c))
+  return unreadOnly
     ? {
         sql: `FROM chat_read_states r WHERE r.organization_id = ? AND ${filters.where}`,
         params: [organizationId, ...filters.params],
@@ -120,6 +128,8 @@ export async function searchChats(
   const direction = (sort.order satisfies Order).toUpperCase()
   const order = (key: string, id: string) => `${key} ${direction} NULLS LAST, ${id} ${direction}`
   const page = matching(filters, organizationId)
+  // The join hands the page's rows back in an order of its own choosing (a hash join's, on
+  // PostgreSQL), so the page is put in order again, its own rows only.
   const rows = await db.all<{ chat: ChatJson }>(
     `SELECT ${CHAT_JSON(db.dialect)} AS chat
      FROM (SELECT c.id, ${SORT_COLUMNS[sort.field]} AS sort_key ${page.sql}

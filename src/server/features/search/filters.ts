@@ -16,7 +16,7 @@ export type FieldType =
   | 'id' // an integer id (integer or numeric string)
   | 'timestamp' // UNIX seconds (integer or numeric string)
   | 'string'
-  | 'boolean' // a JSON boolean
+  | 'boolean' // a JSON boolean, of a column that is never unset
   | 'status' // a chat status in any documented spelling, or a code 1-7
   | 'rating'
   | 'tags' // `[{name}]`: matches when every one is there
@@ -53,8 +53,9 @@ export interface CompiledFilters {
   readonly where: string
   readonly params: SqlValue[]
   readonly joins: ReadonlySet<string>
-  /** Whether a filter reads the resource's own row: a field with no join of its own. */
-  readonly readsOwnRow: boolean
+  /** Each filter's condition, in order, and how `where` joins them. */
+  readonly conditions: readonly string[]
+  readonly joiner: 'AND' | 'OR'
 }
 
 const NOT_A_CHOICE: FieldMessage = 'The value you selected is not a valid choice.'
@@ -86,7 +87,6 @@ export function compileFilters(
   const conditions: string[] = []
   const params: SqlValue[] = []
   const joins = new Set<string>()
-  let readsOwnRow = false
   const joiner = (comparison ?? 'AND').toUpperCase()
   if (joiner !== 'AND' && joiner !== 'OR') {
     problems.push({ field: 'comparison', message: NOT_A_CHOICE })
@@ -112,7 +112,6 @@ export function compileFilters(
       return
     }
     if (spec.join) joins.add(spec.join)
-    else readsOwnRow = true
     conditions.push(condition(spec, operator, value.values, params))
   })
   if (problems.length > 0) throw Errors.validation(problems)
@@ -120,7 +119,8 @@ export function compileFilters(
     where: conditions.length === 0 ? '' : `(${conditions.join(` ${joiner} `)})`,
     params,
     joins,
-    readsOwnRow,
+    conditions,
+    joiner: joiner === 'OR' ? 'OR' : 'AND',
   }
 }
 
@@ -211,8 +211,9 @@ function condition(
     case 'absent':
       return operator === '=' || operator === '~' ? '1 = 0' : '1 = 1'
     case 'boolean':
-      // A literal, not a parameter: the partial indexes of unread chats match it.
-      return `${sql} ${operator} ${Number(value)}`
+      // A literal, not a parameter, and `!=` as `=` the other value (the column is never unset):
+      // the partial indexes of unread chats match it.
+      return `${sql} = ${operator === '=' ? Number(value) : 1 - Number(value)}`
     default:
       break
   }
