@@ -177,7 +177,7 @@ async function main(): Promise<number> {
   await realChat(first)
 
   // Every server is measured between two runs of the baseline, and its ratio to the baseline is
-  // taken against those two: these VMs drift by 10-45% within minutes, and a baseline measured
+  // taken against those two: these VMs drift by 10-50% within minutes, and a baseline measured
   // minutes away would pass that drift off as a cost of the server (README, Performance).
   // The first run of a bench is slow on these VMs (the baseline's by up to a third): one run of
   // the baseline, not counted, warms the machine up first.
