@@ -22,6 +22,11 @@ function recording(db: Db, seen: Set<string>): Db {
   })
 }
 
+/** acme's server, noting in `seen` the SQL of every statement it runs. */
+function recordingServer(seen: Set<string>): Promise<TestServer> {
+  return startServer({ fixture: acmeFixture(), now: () => T0, wrapDb: (db) => recording(db, seen) })
+}
+
 const HOT_REQUESTS: ReadonlyArray<[string, string, unknown?]> = [
   ['PUT', '/v1/chats/readByAgent', { id: 2, read: true }],
   ['PUT', '/v1/chats/readByAgent', { id: 2, read: false }],
@@ -50,11 +55,7 @@ describe.runIf(ON_SQLITE)('query plans of the hot paths', () => {
   const seen = new Set<string>()
   let server: TestServer
   beforeAll(async () => {
-    server = await startServer({
-      fixture: acmeFixture(),
-      now: () => T0,
-      wrapDb: (db) => recording(db, seen),
-    })
+    server = await recordingServer(seen)
     for (const [method, path, body] of HOT_REQUESTS) {
       const res = await server.request(method, path, body === undefined ? {} : { body })
       expect(res.status, `${method} ${path}`).toBeLessThan(300)
@@ -106,11 +107,7 @@ describe.runIf(ON_SQLITE)('query plans of a search on the read state', () => {
   const seen = new Set<string>()
   let server: TestServer
   beforeAll(async () => {
-    server = await startServer({
-      fixture: acmeFixture(),
-      now: () => T0,
-      wrapDb: (db) => recording(db, seen),
-    })
+    server = await recordingServer(seen)
   })
   afterAll(() => server.close())
 
