@@ -51,7 +51,7 @@ export function benchOptions(args: readonly string[]): BenchOptions {
 
 function read(args: readonly string[]): BenchOptions {
   const { values } = parseArgs({ args: [...args], options: OPTIONS })
-  const count = (name: string, raw: string, min: number) => wholeNumber(name, raw.trim(), min)!
+  const count = (name: string, raw: string, min: number) => wholeNumber(name, raw.trim(), min)
   const sizes = values.sizes.split(',').map((raw) => count('each of --sizes', raw, 1))
   return {
     // The smallest size is the one every ratio of scale is taken against, and the one the naive

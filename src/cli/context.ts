@@ -9,6 +9,7 @@ import {
 } from '../client/index.js'
 import { loadApiConfig } from '../server/config.js'
 import { CommandError } from '../server/commands/command-error.js'
+import { wholeNumber } from '../server/commands/whole-number.js'
 import { table } from '../server/commands/table.js'
 
 /** The options every API command takes. */
@@ -101,11 +102,8 @@ function explain(error: unknown): Error {
   return error as Error
 }
 
-/** A whole number given on the command line, or a message naming the argument. */
-export function wholeNumber(name: string, raw: string): number {
-  if (!/^\d+$/.test(raw)) throw new CommandError(`${name} must be a whole number; got "${raw}".`)
-  return Number(raw)
-}
+// The API commands check their ids and counts as every other command does.
+export { wholeNumber }
 
 export interface ListFlags extends ApiOptions {
   readonly sort?: string

@@ -30,8 +30,8 @@ export function registerSeedCommand(program: Command): void {
     .option('--seed <n>', 'seed of the random choices: the same seed gives the same data', '1')
     .option(...DATABASE_OPTION)
     .action(async (flags: SeedFlags) => {
-      const chats = wholeNumber('--chats', flags.chats, 1)!
-      const messagesPerChat = wholeNumber('--messages-per-chat', flags.messagesPerChat, 0)!
+      const chats = wholeNumber('--chats', flags.chats, 1)
+      const messagesPerChat = wholeNumber('--messages-per-chat', flags.messagesPerChat, 0)
       const customers = wholeNumber('--customers', flags.customers, 1)
       const seed = wholeNumber('--seed', flags.seed, 0)!
       await withDatabase(flags.database, terminal, async (db) => {
