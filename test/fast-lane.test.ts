@@ -81,6 +81,7 @@ const CALLS: readonly Call[] = [
   ['PUT', READ, raw('{"__proto__":{"x":1},"id":2,"read":true}')],
   ['PUT', READ, raw('{"constructor":{"prototype":{"x":1}},"id":2,"read":true}')],
   ['PUT', READ, raw('{"id":2,"read":true,"note":"a\\u0000b"}')],
+  ['PUT', READ, raw(`{"id":2,"read":true,"x":${'['.repeat(5000)}"\\u0000"${']'.repeat(5000)}}`)],
   ['PUT', READ, raw('{"id":2,"read":true}', 'text/plain')],
   ['PUT', READ, raw('{"id":2,"read":true}', 'application/json; charset')],
   ['PUT', `${READ}/`, json({ id: 2, read: true })],

@@ -95,6 +95,49 @@ describe('U+0000 in a body', () => {
   })
 })
 
+describe('bodies nested deeper than 512 levels', () => {
+  const TOO_DEEP = {
+    code: 'body',
+    message: 'This value must not nest arrays and objects more than 512 levels deep.',
+  }
+  /** `value` wrapped in `levels` arrays. */
+  const nested = (levels: number, value: string) =>
+    `${'['.repeat(levels)}${value}${']'.repeat(levels)}`
+
+  it.each([
+    ['a mark-read with a U+0000 deep inside', 'PUT', '/v1/chats/readByAgent', 5000, '"\\u0000"'],
+    ['an event whose data is deep', 'POST', '/v1/events', 5000, '1'],
+    // The body's object and `data` are two levels: 511 arrays in them make 513.
+    ['an event one level too deep', 'POST', '/v1/events', 511, '1'],
+  ])('refuses %s with a 400 and writes nothing', async (_, method, path, levels, value) => {
+    const probe = () =>
+      server.request('POST', '/v1/events', { raw: '{"name":"probe","customer":100}' })
+    const first = await probe()
+    const before = await server.request('GET', '/v1/chats/2')
+    const raw =
+      path === '/v1/events'
+        ? `{"name":"deep","customer":100,"data":{"a":${nested(levels, value)}}}`
+        : `{"id":2,"read":${!before.body.readByAgent},"x":${nested(levels, value)}}`
+    const res = await server.request(method, path, { raw })
+    expect(res.status, res.text).toBe(400)
+    expect(res.body.errors).toEqual([INVALID, TOO_DEEP])
+    expect((await server.request('GET', '/v1/chats/2')).body).toEqual(before.body)
+    // No event was stored between the two probes.
+    expect((await probe()).body.id).toBe(first.body.id + 1)
+  })
+
+  it('takes 512 levels, and brackets inside strings do not count', async () => {
+    const strings = `"${'['.repeat(2000)}\\"["`
+    for (const data of [nested(510, '1'), nested(100, strings)]) {
+      const res = await server.request('POST', '/v1/events', {
+        raw: `{"name":"deep","customer":100,"data":{"a":${data}}}`,
+      })
+      expect(res.status, res.text).toBe(200)
+      expect(JSON.stringify(res.body.data.a)).toBe(data)
+    }
+  })
+})
+
 describe('unknown routes under /v1', () => {
   it('asks for a key first, as every /v1 route does', async () => {
     const res = await server.request('GET', '/v1/nope', { key: null })

@@ -19,6 +19,49 @@ const PROTOTYPE_KEY = Errors.validation([
 const NUL_MESSAGE: FieldMessage = 'This value must not contain the NUL character (U+0000).'
 
 /**
+ * The deepest nesting of arrays and objects a body may have: PHP's `json_decode` default, which
+ * HelpCrunch's PHP stack presumably keeps. Deeper bodies are refused before anything walks them,
+ * so that no recursion over a body (the U+0000 check here, `JSON.stringify` of stored data) can
+ * overflow the stack.
+ */
+export const MAX_BODY_DEPTH = 512
+
+const TOO_DEEP = Errors.validation([
+  {
+    field: 'body',
+    message: `This value must not nest arrays and objects more than ${MAX_BODY_DEPTH} levels deep.`,
+  },
+])
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACE = 0x7d
+const OPEN_BRACKET = 0x5b
+const CLOSE_BRACKET = 0x5d
+
+/**
+ * Whether a JSON text nests arrays and objects deeper than `max`: a scan of its brackets outside
+ * strings, without recursion. A text shorter than twice `max` cannot, and is not scanned.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === BACKSLASH) i++
+      else if (c === QUOTE) inString = false
+    } else if (c === QUOTE) inString = true
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) return true
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--
+  }
+  return false
+}
+
+/**
  * The JSON pointer (`/filter/0/value`) of the first string in a parsed body that holds U+0000, or
  * of the object whose key does; `null` when there is none. PostgreSQL cannot store that character
  * in text, and no HelpCrunch field means it, so it is refused on every engine alike.
@@ -40,7 +83,8 @@ function pointerToNul(value: unknown, pointer: string): string | null {
  * body at all; an empty body is no body), or the 400 refusing it. The
  * parser is the one Fastify uses (secure-json-parse), refusing the `__proto__` and
  * `constructor.prototype` keys that could poison an object later merged from the body; a JSON
- * `null`, and any string holding U+0000, are refused too.
+ * `null`, a body nested more than `MAX_BODY_DEPTH` levels deep, and any string holding U+0000 are
+ * refused too.
  */
 export function parseJsonBody(text: string): Checked {
   if (text.trim() === '') return { value: undefined }
@@ -53,6 +97,7 @@ export function parseJsonBody(text: string): Checked {
   }
   // A JSON `null` is a body, and never the object any endpoint takes.
   if (value === null) return { error: NOT_AN_OBJECT }
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return { error: TOO_DEEP }
   // JSON writes U+0000 only as the escape \u0000: bodies without one are not walked.
   const nul = text.includes('\\u0000') ? pointerToNul(value, '') : null
   if (nul === null) return { value }
