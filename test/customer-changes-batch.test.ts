@@ -92,6 +92,19 @@ describe('PUT /v1/customers/batch', () => {
     },
   )
 
+  it('names the item whose location differs from its city, changing none of the others', async () => {
+    const res = await batch([
+      { customer: 100, location: { city: 'Faro' } },
+      { customer: 101, city: 'Porto', location: { city: 'Faro' } },
+    ])
+    expect(res.status).toBe(400)
+    expect(res.body.errors).toEqual([
+      INVALID,
+      { code: '[1].location.city', message: 'This value differs from city, which is given too.' },
+    ])
+    await expectNothingChanged()
+  })
+
   it('answers an unknown customer in the third item with 404, changing none of the others', async () => {
     const res = await batch([
       { customer: 100, notes: 'changed' },

@@ -73,6 +73,20 @@ describe.each(['PUT', 'PATCH'])('%s /v1/customers/{customerId}', (method) => {
       'customData.plan',
       typed('string|int|float|bool'),
     ],
+    ['location as a string', { location: 'Lisbon' }, 'location', typed('object')],
+    ['a location city as a number', { location: { city: 5 } }, 'location.city', typed('string')],
+    [
+      'a location city that differs from city',
+      { city: 'Porto', location: { city: 'Braga' } },
+      'location.city',
+      'This value differs from city, which is given too.',
+    ],
+    [
+      'a null location beside a countryCode',
+      { countryCode: 'ES', location: null },
+      'location.countryCode',
+      'This value differs from countryCode, which is given too.',
+    ],
     [
       'a custom attribute named constructor',
       { customData: { constructor: 'x' } },
@@ -239,6 +253,21 @@ describe.each(['PUT', 'PATCH'])('%s /v1/customers/{customerId}', (method) => {
     expect(res.body).toEqual({ ...ALICE, tags: [], customData: {} })
   })
 
+  it('takes location as the customer answers it, each field as its top-level one', async () => {
+    const location = { regionCode: '13', countryCode: 'PT', city: 'Porto' }
+    const res = await change(100, { location, city: 'Porto' })
+    expect(res.status, res.text).toBe(200)
+    expect(res.body.location).toEqual(location)
+    expect((await get(100)).location).toEqual(location)
+  })
+
+  it('keeps the customer as it was when sent back what GET answered', async () => {
+    const res = await change(100, await get(100))
+    expect(res.status, res.text).toBe(200)
+    expect(res.body).toEqual(ALICE)
+    expect(await get(100)).toEqual(res.body)
+  })
+
   it("makes the tags given exactly the customer's, in their order", async () => {
     const res = await change(100, {
       tags: [{ name: 'New' }, { name: 'Autonomy' }, { name: 'New' }],
@@ -341,6 +370,18 @@ describe('PATCH /v1/customers/{customerId} changes only what it mentions', () =>
     const res = await patch({ customData: { plan: null, region: 'eu', missing: null } })
     expect(res.body.customData).toEqual({ seats: 12, region: 'eu' })
     expect((await get(100)).customData).toEqual({ seats: 12, region: 'eu' })
+  })
+
+  it('changes only the location fields its location names, and clears all three with null', async () => {
+    const city = await server.request('PATCH', '/v1/customers/100', {
+      body: { location: { city: 'Sintra' } },
+    })
+    expect(city.status, city.text).toBe(200)
+    expect(city.body.location).toEqual({ ...ALICE.location, city: 'Sintra' })
+    const cleared = await server.request('PATCH', '/v1/customers/100', { body: { location: null } })
+    expect(cleared.status, cleared.text).toBe(200)
+    expect(cleared.body.location).toEqual({ regionCode: null, countryCode: null, city: null })
+    expect(cleared.body.name).toBe(ALICE.name)
   })
 
   it('keeps the tags when tags is not given', async () => {

@@ -235,6 +235,21 @@ describe('POST /v1/customers', () => {
     expect(res.body.customData).toEqual({ plan: 'free', score: 1.5, vip: true, note: null })
   })
 
+  it('accepts location as it answers it, and refuses a city given two ways, creating nothing', async () => {
+    const location = { regionCode: 'CA', countryCode: 'US', city: 'San Jose' }
+    const res = await create({ location })
+    expect(res.status, res.text).toBe(201)
+    expect(res.body.location).toEqual(location)
+    const total = (await server.request('GET', '/v1/customers')).body.total
+    const conflict = await create({ city: 'Austin', location })
+    expect(conflict.status).toBe(400)
+    expect(conflict.body.errors).toEqual([
+      INVALID,
+      { code: 'location.city', message: 'This value differs from city, which is given too.' },
+    ])
+    expect((await server.request('GET', '/v1/customers')).body.total).toBe(total)
+  })
+
   it('accepts firstSeen as a numeric string and answers it as a string', async () => {
     const res = await create({ firstSeen: '1603885746' })
     expect(res.status).toBe(201)

@@ -107,6 +107,16 @@ export const TagInput = Type.Object({
 })
 
 /**
+ * The location as a customer answers it, taken back in a body: each of its fields is the same as
+ * the top-level `city`, `regionCode` or `countryCode`, so a customer read and sent back keeps it.
+ */
+export const LocationInput = Type.Object({
+  regionCode: Clearable(Text(16)),
+  countryCode: Clearable(Text(16)),
+  city: Clearable(Text(255)),
+})
+
+/**
  * Every writable customer field, all optional; the text and time fields may be sent as `null` to
  * clear them (the update bodies also take `null` for the flags, tags and custom data).
  */
@@ -130,6 +140,7 @@ export const CustomerFields = {
   city: Clearable(Text(255)),
   regionCode: Clearable(Text(16)),
   countryCode: Clearable(Text(16)),
+  location: Clearable(LocationInput),
   tags: Type.Optional(Type.Array(TagInput, { maxItems: 100 })),
   customData: Type.Optional(CustomDataInput),
 }

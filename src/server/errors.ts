@@ -27,6 +27,7 @@ export type FieldMessage =
   | 'This value must not use __proto__ or constructor.prototype as a key.'
   | 'This value must not contain the NUL character (U+0000).'
   | `This value must not nest arrays and objects more than ${number} levels deep.`
+  | `This value differs from ${string}, which is given too.`
   | `This value should be ${'greater' | 'less'} than or equal to ${number}.`
   | `This value is too long. It should have ${number} characters or less.`
   | `This value is too short. It should have ${number} characters or more.`

@@ -19,6 +19,7 @@ import {
   removeCustomer,
   untagCustomer,
 } from './customer-changes.service.js'
+import { flattenLocation } from './location-input.js'
 
 /** `"Ok"` as JSON: HelpCrunch's documented body, still parsed by every client that expects JSON. */
 const OK = '"Ok"'
@@ -35,9 +36,9 @@ export function customerChangesRoutes(deps: AppDeps): FastifyPluginAsyncTypebox 
       '/customers/batch',
       { schema: { body: BatchCustomerChangeBody, response: { 200: CustomerArray } } },
       async (request) => {
-        const changes = request.body.map(({ customer, ...input }) => ({
+        const changes = request.body.map(({ customer, ...input }, index) => ({
           customerId: toId(customer),
-          input,
+          input: flattenLocation(input, `[${index}].`),
         }))
         return changeCustomers(db, request.principal.organizationId, changes, nowSeconds(deps))
       },
@@ -55,7 +56,10 @@ export function customerChangesRoutes(deps: AppDeps): FastifyPluginAsyncTypebox 
           changeCustomer(
             db,
             request.principal.organizationId,
-            { customerId: toId(request.params.customerId), input: request.body },
+            {
+              customerId: toId(request.params.customerId),
+              input: flattenLocation(request.body),
+            },
             mode,
             nowSeconds(deps),
           ),

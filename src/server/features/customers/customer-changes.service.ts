@@ -34,7 +34,8 @@ export type ChangeMode = 'replace' | 'merge'
 /** One item of a batch: which customer, and its change. */
 export interface CustomerChange {
   readonly customerId: number
-  readonly input: CustomerChangeBody
+  /** The body, its `location` already taken as the top-level fields (location-input.ts). */
+  readonly input: Omit<CustomerChangeBody, 'location'>
 }
 
 /** The column each writable field is stored in; tags live in a table of their own. */
@@ -59,7 +60,7 @@ const FIELD_COLUMNS = {
   integrationId: 'integration_id',
   notes: 'notes',
   customData: 'custom_data',
-} as const satisfies Record<Exclude<keyof CustomerChangeBody, 'tags'>, CustomerColumn>
+} as const satisfies Record<Exclude<keyof CustomerChangeBody, 'tags' | 'location'>, CustomerColumn>
 
 const FIELDS = Object.keys(FIELD_COLUMNS) as Array<keyof typeof FIELD_COLUMNS>
 

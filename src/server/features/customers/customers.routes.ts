@@ -12,6 +12,7 @@ import { page, sortBy, toId } from '../../http/paging.js'
 import { customerChangesRoutes } from './customer-changes.routes.js'
 import type { CustomerSortField } from './customers.repository.js'
 import { createCustomer, listCustomerPage, loadCustomer } from './customers.service.js'
+import { flattenLocation } from './location-input.js'
 
 const SORT_FIELDS: readonly CustomerSortField[] = ['firstSeen', 'lastSeen', 'id']
 
@@ -48,7 +49,7 @@ export function customersRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
         const customer = await createCustomer(
           db,
           request.principal.organizationId,
-          request.body,
+          flattenLocation(request.body),
           nowSeconds(deps),
         )
         return reply.code(201).send(customer)
