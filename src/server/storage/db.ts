@@ -79,6 +79,12 @@ export interface Dialect {
    * each other.
    */
   readonly forUpdate: string
+  /**
+   * `expression` (text) in lower case, every letter of Unicode folded, not only ASCII's: SQLite's
+   * own `lower()` folds ASCII alone, so SQLite calls JavaScript's `toLowerCase` (`oc_lower`);
+   * PostgreSQL's `lower()` folds by the database's `LC_CTYPE` (every letter in a UTF-8 locale).
+   */
+  unicodeLower(expression: string): string
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */

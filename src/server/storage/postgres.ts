@@ -44,6 +44,7 @@ const POSTGRES_DIALECT: Dialect = {
   // Any fixed key: the transaction-scoped advisory lock is released at commit or rollback.
   migrationLock: 'SELECT pg_advisory_xact_lock(7283401)',
   forUpdate: ' FOR UPDATE',
+  unicodeLower: (expression) => `lower(${expression})`,
   newId: (table) => `(SELECT CASE WHEN given.id IS NULL THEN nextval('${table}_id_seq')
       ELSE given.id + 0 * setval('${table}_id_seq',
         GREATEST(given.id, (SELECT last_value FROM ${table}_id_seq))) END

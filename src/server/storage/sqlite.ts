@@ -38,12 +38,16 @@ const BUSY_TIMEOUT_MS = 5000
 /** Prepared statements kept; the fixed ones number a few dozen, searches add their own. */
 const STATEMENT_CACHE_SIZE = 1000
 
+/** The SQL function each connection has for `Dialect.unicodeLower`. */
+const UNICODE_LOWER = 'oc_lower'
+
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
   newId: () => '?',
   migrationLock: null,
   forUpdate: '',
+  unicodeLower: (expression) => `${UNICODE_LOWER}(${expression})`,
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,
@@ -93,6 +97,9 @@ export class SqliteDb implements Db {
     this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
     this.raw.pragma('foreign_keys = ON')
     this.raw.pragma(`busy_timeout = ${this.lockWaitMs}`)
+    this.raw.function(UNICODE_LOWER, { deterministic: true }, (text: unknown) =>
+      typeof text === 'string' ? text.toLowerCase() : text,
+    )
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)

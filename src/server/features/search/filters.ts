@@ -1,6 +1,6 @@
 import { parseChatStatus, RATINGS, type SearchFilter } from '../../../contract/index.js'
 import { Errors, type FieldMessage, type FieldProblem } from '../../errors.js'
-import type { SqlValue } from '../../storage/db.js'
+import type { Dialect, SqlValue } from '../../storage/db.js'
 
 /**
  * The filter language of HelpCrunch's search endpoints, compiled to SQL: each resource declares
@@ -78,6 +78,7 @@ const VALUE_TYPE: Record<FieldType, string> = {
  * filter's index, all at once.
  */
 export function compileFilters(
+  dialect: Dialect,
   filters: readonly SearchFilter[],
   comparison: string | undefined,
   prefix: string,
@@ -112,7 +113,7 @@ export function compileFilters(
       return
     }
     if (spec.join) joins.add(spec.join)
-    conditions.push(condition(spec, operator, value.values, params))
+    conditions.push(condition(dialect, spec, operator, value.values, params))
   })
   if (problems.length > 0) throw Errors.validation(problems)
   return {
@@ -186,7 +187,21 @@ function contains(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
+/** A character outside ASCII, whose case SQLite's own `lower()` does not fold. */
+const BEYOND_ASCII = /[^\p{ASCII}]/u
+
+/**
+ * `sql` in lower case for a `~` or `!~` on `text`: the Unicode-wide fold when `text` holds a
+ * letter outside ASCII, so that `~ "ünal"` finds "Ünal" on SQLite too; the engine's own `lower()`
+ * otherwise, twice as fast on SQLite (a JavaScript call a row costs), and the same answer but for
+ * the few letters outside ASCII whose lower case is ASCII (the Kelvin sign, the dotted capital I).
+ */
+function lowered(dialect: Dialect, sql: string, text: string): string {
+  return BEYOND_ASCII.test(text) ? dialect.unicodeLower(sql) : `lower(${sql})`
+}
+
 function condition(
+  dialect: Dialect,
   spec: FieldSpec,
   operator: Operator,
   values: SqlValue[],
@@ -221,9 +236,9 @@ function condition(
   params.push(operator === '~' || operator === '!~' ? contains(String(value)) : value)
   switch (operator) {
     case '~':
-      return `lower(${sql}) LIKE ? ESCAPE '\\'`
+      return `${lowered(dialect, sql, String(value))} LIKE ? ESCAPE '\\'`
     case '!~':
-      return `(${sql} IS NULL OR lower(${sql}) NOT LIKE ? ESCAPE '\\')`
+      return `(${sql} IS NULL OR ${lowered(dialect, sql, String(value))} NOT LIKE ? ESCAPE '\\')`
     case '!=':
       // An unset value differs from every value.
       return `(${sql} != ? OR ${sql} IS NULL)`
