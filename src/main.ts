@@ -8,6 +8,7 @@ import { PACKAGE_VERSION } from './version.js'
 const EXPECTED = new Set([
   'ConfigError',
   'CommandError',
+  'DatabaseUnavailableError',
   'FixtureError',
   'SchemaTooNewError',
   'UnsupportedDatabaseError',

@@ -157,6 +157,47 @@ describe('orgs and keys', SLOW, () => {
   })
 })
 
+describe('a database that cannot be opened', SLOW, () => {
+  const SQLITE_ADVICE =
+    'Pass the path of an opencrunch SQLite file, or of one to create, in a directory this user ' +
+    'can write to.\n'
+
+  it.each([
+    [
+      'a file that is not a database',
+      () => writeJson('not-a-db.json', {}),
+      'file is not a database',
+    ],
+    ['a directory', () => cli.path('.'), 'unable to open database file'],
+    ['a path under a file', () => `${writeJson('file.json', {})}/x.db`, 'EEXIST'],
+  ])('says so for %s, without a stack trace', async (_name, database, reason) => {
+    const path = database()
+    const { code, stderr } = await run(['orgs', 'list', '--database', path])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(new RegExp(`^opencrunch: Cannot open the SQLite database "`))
+    expect(stderr).toContain(reason)
+    expect(stderr).toContain(SQLITE_ADVICE)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('says which PostgreSQL it cannot reach and what to check', async () => {
+    // Nothing listens on port 1.
+    const url = 'postgres://someone:secret@127.0.0.1:1/opencrunch'
+    for (const args of [
+      ['orgs', 'list', '--database', url],
+      ['migrate', '--database', url],
+    ]) {
+      const { code, stderr } = await run(args)
+      expect(code).toBe(1)
+      expect(stderr).toBe(
+        'opencrunch: Cannot reach PostgreSQL at "postgres://someone:***@127.0.0.1:1/opencrunch": ' +
+          'connect ECONNREFUSED 127.0.0.1:1. Check that the server is running and that the host, ' +
+          'port, user, password and database in the URL are right.\n',
+      )
+    }
+  })
+})
+
 describe('fixture load', SLOW, () => {
   it('loads a good file, prints a summary, and the data is served', async () => {
     const file = writeJson('world.json', CLI_WORLD)
@@ -197,6 +238,8 @@ describe('fixture load', SLOW, () => {
     const { code, stderr } = await run(['fixture', 'load', missing])
     expect(code).toBe(1)
     expect(stderr).toContain(`Cannot read fixture ${missing}`)
+    // It read the file before opening the database: no database was made for nothing.
+    expect(existsSync(cli.path('data/opencrunch.db'))).toBe(false)
   })
 })
 

@@ -199,6 +199,21 @@ describe('serve', SLOW, () => {
     expect(await stop(first, 'SIGTERM')).toBe(0)
   })
 
+  it('refuses a host name that does not resolve, saying which to use', async () => {
+    // .invalid names never resolve (RFC 2606).
+    const { code, stdout, stderr } = await run([
+      'serve',
+      '--host',
+      'nowhere.invalid',
+      '--port',
+      '0',
+    ])
+    expect(code).toBe(1)
+    expect(stdout).not.toContain('listening on')
+    expect(stderr).toContain('opencrunch: the host name nowhere.invalid does not resolve')
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
   it('refuses an address no interface has, saying which to use', async () => {
     // 192.0.2.1 is reserved for documentation: no machine has it.
     const { code, stdout, stderr } = await run(['serve', '--host', '192.0.2.1', '--port', '0'])

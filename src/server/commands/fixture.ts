@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { parseFixture, loadFixture, type LoadSummary } from '../fixtures/fixture.load.js'
+import type { Fixture } from '../fixtures/fixture.schema.js'
 import type { Db } from '../storage/db.js'
 import {
   CommandError,
@@ -11,15 +12,24 @@ import {
   type Output,
 } from './shared.js'
 
-/** Reads, checks and loads a fixture file; reports progress on large ones. */
-export async function loadFixtureFile(db: Db, file: string, output: Output): Promise<LoadSummary> {
+/** Reads and checks a fixture file: the fixture, or a `CommandError` naming the file. */
+export async function readFixtureFile(file: string): Promise<Fixture> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
     throw new CommandError(`Cannot read fixture ${file}: ${(error as Error).message}`)
   }
-  const fixture = parseFixture(text, file)
+  return parseFixture(text, file)
+}
+
+/** Loads a fixture read from `file`; reports progress on large ones. */
+export function loadFixtureData(
+  db: Db,
+  fixture: Fixture,
+  file: string,
+  output: Output,
+): Promise<LoadSummary> {
   let reported = 0
   return loadFixture(db, fixture, unixNow(), file, (done, total) => {
     // A line per tenth of a large fixture, so a long load shows it is moving.
@@ -28,6 +38,11 @@ export async function loadFixtureFile(db: Db, file: string, output: Output): Pro
       output.err(`  ${done} of ${total} chats loaded`)
     }
   })
+}
+
+/** Reads, checks and loads a fixture file. */
+export async function loadFixtureFile(db: Db, file: string, output: Output): Promise<LoadSummary> {
+  return loadFixtureData(db, await readFixtureFile(file), file, output)
 }
 
 /** "2 organizations, 3 API keys, ..." */
@@ -48,8 +63,10 @@ export function registerFixtureCommands(program: Command): void {
     .argument('<file>', 'the fixture (format: see README, "Fixtures")')
     .option(...DATABASE_OPTION)
     .action(async (file: string, options: { database?: string }) => {
+      // Read first: a file that cannot be read or is not a fixture leaves no database behind.
+      const fixture = await readFixtureFile(file)
       await withDatabase(options.database, terminal, async (db) => {
-        const summary = await loadFixtureFile(db, file, terminal)
+        const summary = await loadFixtureData(db, fixture, file, terminal)
         await db.optimize()
         terminal.out(`Loaded ${describeSummary(summary)} from ${file}.`)
       })

@@ -171,6 +171,13 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
         `this user may not listen on port ${port} on ${host} (ports below 1024 need ` +
           `privileges); ${otherPort}.`,
       )
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new CommandError(
+        `the host name ${host} does not resolve to an address. Listen on 127.0.0.1 (this ` +
+          'machine only), 0.0.0.0 (every interface) or an address of this machine, with --host ' +
+          'or HOST.',
+      )
     case 'EADDRNOTAVAIL':
       return new CommandError(
         `no network interface of this machine has the address ${host}. Listen on 127.0.0.1 ` +

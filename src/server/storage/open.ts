@@ -22,6 +22,14 @@ export class UnsupportedDatabaseError extends Error {
   }
 }
 
+/** Raised when the configured database cannot be opened or reached, with what to check. */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
 /** Whether a database URL names PostgreSQL. */
 function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
@@ -36,11 +44,39 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   const background = onBackgroundError ? { onBackgroundError } : {}
   if (isPostgresUrl(url)) {
     const { PostgresDb } = await import('./postgres.js')
-    return new PostgresDb({ url, ...background })
+    const db = new PostgresDb({ url, ...background })
+    try {
+      // The pool connects on first use: a server that cannot be reached is said so here, once.
+      await db.ping()
+    } catch (error) {
+      await db.close().catch(() => {})
+      throw new DatabaseUnavailableError(
+        `Cannot reach PostgreSQL at "${redact(url)}": ${reason(error)}. Check that the server ` +
+          'is running and that the host, port, user, password and database in the URL are right.',
+      )
+    }
+    return db
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new UnsupportedDatabaseError(url)
-  return new SqliteDb({
-    path: url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url,
-    ...(onBackgroundError ? { onCheckpointError: onBackgroundError } : {}),
-  })
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url
+  try {
+    return new SqliteDb({
+      path,
+      ...(onBackgroundError ? { onCheckpointError: onBackgroundError } : {}),
+    })
+  } catch (error) {
+    throw new DatabaseUnavailableError(
+      `Cannot open the SQLite database "${path}": ${reason(error)}. Pass the path of an ` +
+        'opencrunch SQLite file, or of one to create, in a directory this user can write to.',
+    )
+  }
+}
+
+/** What went wrong, in the words of the driver or the system, without its stack. */
+function reason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const { code } = error as NodeJS.ErrnoException
+  // pg's AggregateError (every address of the host refused) has no message of its own.
+  const message = error.message || (code ?? error.name)
+  return message.replace(/\.$/, '')
 }
