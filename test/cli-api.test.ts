@@ -101,6 +101,27 @@ describe('messages, customers and the team', SLOW, () => {
     )
   })
 
+  it('reads filter values as people write them: null, tags, text that looks like a number', async () => {
+    const ids = async (...filters: string[]) => {
+      const args = ['search', ...filters.flatMap((filter) => ['--filter', filter]), '--json']
+      const chats = filters.some((filter) => filter.startsWith('assignee'))
+      const res = await opencrunch(chats ? 'chats' : 'customers', ...args)
+      expect(res.code, res.stderr).toBe(0)
+      return JSON.parse(res.stdout).data.map((item: { id: number }) => item.id)
+    }
+    // Chats 1 and 3 have no assignee; chat 2 is Sarah's.
+    expect(await ids('assignee=null')).toEqual([3, 1])
+    expect(await ids('assignee!=null')).toEqual([2])
+    expect(await ids('tagsData=Autonomy')).toEqual([100])
+    expect(await ids('customers.tagsData=Autonomy,Lead')).toEqual([])
+    expect(await ids('name="Bob"')).toEqual([101])
+    const created = await opencrunch('customers', 'create', '--name', 'Num', '--user-id', '424242')
+    const id = Number(/^Created customer (\d+)\.$/m.exec(created.stdout)![1])
+    expect(await ids('userId=424242')).toEqual([id])
+    expect(await ids('customers.userId="424242"')).toEqual([id])
+    expect((await opencrunch('customers', 'delete', String(id))).code).toBe(0)
+  })
+
   it('lists agents, departments and applications', async () => {
     expect((await opencrunch('agents')).stdout).toMatch(/^1\s+Sarah\s+sarah@acme.test\s+admin$/m)
     expect((await opencrunch('departments')).stdout).toMatch(/^10\s+Support$/m)
@@ -120,6 +141,19 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('HelpCrunch answered 404: Chat for ID "5208" was not found.')
     expect(res.stderr).toContain('"opencrunch chats list"')
+  })
+
+  it('names an unknown agent and the command that lists agents', async () => {
+    const res = await opencrunch('messages', 'send', '--chat', '1', '--agent', '99', '--text', 'x')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('Agent not found. Check the id: "opencrunch agents" shows them.')
+  })
+
+  it('says a base URL without /v1 is the mistake, not an id', async () => {
+    const res = await opencrunch('agents', '--base-url', server.url)
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('Route not found. Check the base URL')
+    expect(res.stderr).toContain('it ends in /v1.')
   })
 
   it('refuses an id that is not a number before asking the server', async () => {
@@ -145,12 +179,19 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
     const res = await opencrunch('chats', 'status', '1', 'sleeping')
     expect(res.code).toBe(1)
     expect(res.stderr).toMatch(/HelpCrunch answered 400: status: .+\. Fix the value named above/)
+    expect(res.stderr).not.toContain('..')
   })
 
   it('explains a filter it cannot read', async () => {
     const res = await opencrunch('chats', 'search', '--filter', 'status')
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('write FIELD OPERATOR VALUE, such as status=opened')
+  })
+
+  it('explains a quoted filter value it cannot read', async () => {
+    const res = await opencrunch('customers', 'search', '--filter', 'name="a"b"')
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('Cannot read the quoted value in "name="a"b"": write it as JSON')
   })
 })
 

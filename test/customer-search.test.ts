@@ -94,6 +94,12 @@ describe('POST /v1/customers/search', () => {
     ['firstSeen = null', filter('customers.firstSeen', '=', null), [103]],
     ['a messenger id opencrunch does not keep, =', filter('customers.telegramId', '=', '42'), []],
     [
+      'a messenger id opencrunch does not keep, = null',
+      filter('customers.whatsappId', '=', null),
+      [100, 101, 102, 103],
+    ],
+    ['a messenger id opencrunch does not keep, != null', filter('telegramId', '!=', null), []],
+    [
       'a messenger id opencrunch does not keep, !=',
       filter('customers.viberId', '!=', '42'),
       [100, 101, 102, 103],

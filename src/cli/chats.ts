@@ -8,12 +8,12 @@ import {
   when,
   wholeNumber,
   listOptions,
-  parseFilter,
   paging,
   type ApiOptions,
   type Column,
   type ListFlags,
 } from './context.js'
+import { FILTER_HELP, parseFilter } from './filter.js'
 
 const CHAT_COLUMNS: readonly Column<Chat>[] = [
   ['ID', (chat) => chat.id],
@@ -71,7 +71,7 @@ export function registerChatCommands(program: Command): void {
       chats
         .command('search')
         .description('Find chats: --filter status=opened --filter assignee=3 (all must hold)')
-        .option('--filter <expression...>', 'FIELD OPERATOR VALUE; operators = != > < >= <= ~ !~')
+        .option('--filter <expression...>', FILTER_HELP)
         .option('--any', 'match chats that meet any filter, not all'),
     ),
   ).action((flags: ListFlags & { filter?: string[]; any?: boolean }) =>
@@ -152,7 +152,7 @@ export function registerMessageCommands(program: Command): void {
       .requiredOption('--chat <id>', 'the chat')
       .requiredOption('--text <text>', 'what to say')
       .option('--agent <id>', 'the agent who writes (leave out to write as the customer)')
-      .option('--private', 'a private note for the team (needs --agent)'),
+      .option('--private', 'a private note for the team (by --agent, or by nobody)'),
   ).action(
     (flags: ApiOptions & { chat: string; text: string; agent?: string; private?: boolean }) =>
       runApi(

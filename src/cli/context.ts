@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import {
   ConnectionError,
-  type SearchFilter,
   createClient,
   HelpCrunchError,
   RateLimitError,
@@ -80,6 +79,27 @@ export function when(seconds: string | null): string | null {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
+/** The command that lists each kind of thing a 404 can name. */
+const LISTED_BY: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bChat\b/, 'opencrunch chats list'],
+  [/\bCustomer\b/, 'opencrunch customers list'],
+  [/\bAgent\b/, 'opencrunch agents'],
+  [/\bDepartment\b/, 'opencrunch departments'],
+  [/\bApplication\b/, 'opencrunch applications'],
+]
+
+/** What to do about a 404: a path the API does not have, or the id of something it lacks. */
+function notFoundAdvice(message: string): string {
+  if (/Route not found/.test(message)) {
+    return 'Check the base URL (HELPCRUNCH_BASE_URL or --base-url): it ends in /v1.'
+  }
+  const lists = LISTED_BY.filter(([entity]) => entity.test(message)).map(([, list]) => list)
+  const shown = (lists.length > 0 ? lists : LISTED_BY.slice(0, 2).map(([, list]) => list))
+    .map((list) => `"${list}"`)
+    .join(' and ')
+  return `Check the id: ${shown} ${lists.length === 1 ? 'shows' : 'show'} them.`
+}
+
 function explain(error: unknown): Error {
   if (error instanceof RateLimitError) {
     return new CommandError(
@@ -91,12 +111,12 @@ function explain(error: unknown): Error {
       error.status === 401
         ? 'Check HELPCRUNCH_API_KEY (or --api-key) and that the key belongs to this API.'
         : error.status === 404
-          ? 'Check the id: "opencrunch chats list" and "opencrunch customers list" show them.'
+          ? notFoundAdvice(error.message)
           : error.status === 400
             ? 'Fix the value named above; every command has --help.'
             : 'Try again; if it persists, the server log has the request id ' +
               `${error.requestId ?? '(none)'}.`
-    return new CommandError(`${error.message}. ${next}`)
+    return new CommandError(`${error.message.replace(/\.$/, '')}. ${next}`)
   }
   if (error instanceof ConnectionError) return new CommandError(error.message)
   return error as Error
@@ -110,24 +130,6 @@ export interface ListFlags extends ApiOptions {
   readonly order?: 'asc' | 'desc'
   readonly limit?: string
   readonly offset?: string
-}
-
-/** `status=opened`, `chats.createdAt>1700000000`, `customer.email~@acme`. */
-export function parseFilter(expression: string): SearchFilter {
-  const match = /^\s*([\w.]+)\s*(!=|>=|<=|!~|=|>|<|~)\s*(.*?)\s*$/.exec(expression)
-  if (!match) {
-    throw new CommandError(
-      `Cannot read the filter "${expression}": write FIELD OPERATOR VALUE, such as status=opened ` +
-        'or createdAt>1700000000 (operators: = != > < >= <= ~ !~).',
-    )
-  }
-  const [, field, operator, raw] = match as unknown as [string, string, string, string]
-  const value = /^-?\d+$/.test(raw)
-    ? Number(raw)
-    : raw === 'true' || raw === 'false'
-      ? raw === 'true'
-      : raw
-  return { field, operator, value }
 }
 
 export function paging(flags: ListFlags) {

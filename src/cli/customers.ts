@@ -8,11 +8,11 @@ import {
   wholeNumber,
   listOptions,
   paging,
-  parseFilter,
   type ApiOptions,
   type Column,
   type ListFlags,
 } from './context.js'
+import { FILTER_HELP, parseFilter } from './filter.js'
 
 const CUSTOMER_COLUMNS: readonly Column<Customer>[] = [
   ['ID', (customer) => customer.id],
@@ -65,7 +65,7 @@ export function registerCustomerCommands(program: Command): void {
       customers
         .command('search')
         .description('Find customers: --filter email~@acme.com (all must hold)')
-        .option('--filter <expression...>', 'FIELD OPERATOR VALUE; operators = != > < >= <= ~ !~'),
+        .option('--filter <expression...>', FILTER_HELP),
       false,
     ),
   ).action((flags: ListFlags & { filter?: string[] }) =>

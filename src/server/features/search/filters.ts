@@ -134,7 +134,8 @@ const wrongType = (type: FieldType): Typed => ({
 /** A filter's value as the field's type wants it, or what is wrong with it. */
 function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed {
   if (value === null) {
-    return spec.nullable && (operator === '=' || operator === '!=')
+    // A field opencrunch keeps none of (`absent`) is unset on every record: null asks for that.
+    return (spec.nullable || spec.type === 'absent') && (operator === '=' || operator === '!=')
       ? { values: [null] }
       : { problem: 'This value should not be blank.' }
   }
@@ -224,6 +225,7 @@ function condition(
         )
         .join(' AND ')
     case 'absent':
+      if (value === null) return operator === '=' ? '1 = 1' : '1 = 0'
       return operator === '=' || operator === '~' ? '1 = 0' : '1 = 1'
     case 'boolean':
       // A literal, not a parameter, and `!=` as `=` the other value (the column is never unset):
