@@ -195,6 +195,30 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
   })
 })
 
+describe('a server that asks to slow down', SLOW, () => {
+  it('says it is waiting, then answers', async () => {
+    // Two requests in 5 s per key: the command, started within them, waits for the next window.
+    const limited = await startServer({
+      fixture: acmeFixture(),
+      rateLimit: 2,
+      rateLimitWindowMs: 5000,
+    })
+    try {
+      const at = { HELPCRUNCH_API_KEY: ACME_KEY, HELPCRUNCH_BASE_URL: `${limited.url}/v1` }
+      await limited.request('GET', '/v1/agents')
+      await limited.request('GET', '/v1/agents')
+      const res = await cli.run(['agents'], at)
+      expect(res.code, res.stderr).toBe(0)
+      expect(res.stderr).toMatch(
+        /^The API asks to slow down: waiting [1-5] s, then trying again\.\n$/,
+      )
+      expect(res.stdout).toMatch(/^1\s+Sarah/m)
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
 describe('--help', SLOW, () => {
   const COMMANDS = [
     ['chats', 'list'],

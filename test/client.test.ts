@@ -274,12 +274,16 @@ describe('429 and Retry-After', () => {
     createClient({ apiKey: ACME_KEY, baseUrl: `${limited.url}/v1`, ...options })
 
   it('waits the Retry-After the server gives, then succeeds', async () => {
-    const patient = at()
+    const waits: Array<[number, number]> = []
+    const patient = at({
+      onRetry: (seconds: number, retry: number) => waits.push([seconds, retry]),
+    })
     await patient.agents.list()
     await patient.agents.list()
     const started = Date.now()
     const page = await patient.agents.list()
     expect(page.data).toHaveLength(2)
+    expect(waits).toEqual([[1, 1]])
     // The server said to wait a second; the client did, and not much longer.
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
     expect(Date.now() - started).toBeLessThan(5000)

@@ -41,7 +41,11 @@ export async function runApi<T>(
   work: (client: HelpCrunchClient) => Promise<T>,
   show: (answer: T) => string,
 ): Promise<void> {
-  const client = createClient(loadApiConfig(options))
+  const client = createClient({
+    ...loadApiConfig(options),
+    onRetry: (seconds) =>
+      process.stderr.write(`The API asks to slow down: waiting ${seconds} s, then trying again.\n`),
+  })
   let answer: T
   try {
     answer = await work(client)

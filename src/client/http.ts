@@ -16,6 +16,11 @@ export interface ClientOptions {
   readonly maxRetries?: number
   /** The longest single wait for a `Retry-After`, in ms (default 60 000); a longer one throws. */
   readonly maxRetryWaitMs?: number
+  /**
+   * Called before each wait for a `Retry-After`, with the wait in seconds and the retry it leads
+   * to (1 for the first): a command line tells its user why it is quiet.
+   */
+  readonly onRetry?: (waitSeconds: number, retry: number) => void
   /** The `fetch` to use; the global one by default. */
   readonly fetch?: typeof fetch
 }
@@ -55,6 +60,7 @@ export class Transport {
       if (attempt >= this.maxRetries || retryAfter * 1000 > this.maxRetryWaitMs) {
         throw new RateLimitError(errors, retryAfter, requestId)
       }
+      this.options.onRetry?.(retryAfter, attempt + 1)
       await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000))
     }
   }
