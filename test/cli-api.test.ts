@@ -156,10 +156,13 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
     expect(res.stderr).toContain('it ends in /v1.')
   })
 
-  it('refuses an id that is not a number before asking the server', async () => {
+  it('refuses an id that is not a number, or 0, before asking the server', async () => {
     const res = await opencrunch('chats', 'get', 'abc')
     expect(res.code).toBe(1)
-    expect(res.stderr).toContain('id must be a whole number; got "abc".')
+    expect(res.stderr).toContain('id must be a whole number of at least 1; got "abc".')
+    const zero = await opencrunch('customers', 'get', '0')
+    expect(zero.code).toBe(1)
+    expect(zero.stderr).toContain('id must be a whole number of at least 1; got "0".')
   })
 
   it('says a wrong key is wrong, and where keys come from', async () => {

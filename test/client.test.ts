@@ -91,6 +91,10 @@ describe('the client, one method per endpoint', () => {
     expect((await client.chats.rate(1, 'great')).rating).toBe('great')
     expect((await client.chats.snooze(1, 4_000_000_000)).snoozedUntil).toBe('4000000000')
     expect((await client.chats.snooze(1, null)).snoozedUntil).toBeNull()
+    // The spellings the API answers and its docs use, and a time as a numeric string, type-check.
+    expect((await client.chats.setStatus(1, 'onhold')).status).toBe('onhold')
+    expect((await client.chats.setStatus(1, 'on hold')).status).toBe('onhold')
+    expect((await client.chats.snooze(1, '4000000001')).snoozedUntil).toBe('4000000001')
   })
 
   it('sends messages and reads them back, one page or all', async () => {

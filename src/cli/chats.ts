@@ -61,7 +61,7 @@ export function registerChatCommands(program: Command): void {
     (id: string, flags: ApiOptions) =>
       runApi(
         flags,
-        (client) => client.chats.get(wholeNumber('id', id)),
+        (client) => client.chats.get(wholeNumber('id', id, 1)),
         (chat) => fields(chat, CHAT_FIELDS),
       ),
   )
@@ -102,8 +102,8 @@ export function registerChatCommands(program: Command): void {
         flags,
         (client) =>
           flags.customer
-            ? client.chats.readByCustomer(wholeNumber('id', id), read)
-            : client.chats.readByAgent(wholeNumber('id', id), read),
+            ? client.chats.readByCustomer(wholeNumber('id', id, 1), read)
+            : client.chats.readByAgent(wholeNumber('id', id, 1), read),
         (chat) =>
           `Chat ${chat.id}: read by agent ${chat.readByAgent ? 'yes' : 'no'}, ` +
           `read by customer ${chat.readByCustomer ? 'yes' : 'no'}.`,
@@ -122,7 +122,7 @@ export function registerChatCommands(program: Command): void {
   ).action((id: string, flags: ListFlags) =>
     runApi(
       flags,
-      (client) => client.chats.messages(wholeNumber('id', id), paging(flags)),
+      (client) => client.chats.messages(wholeNumber('id', id, 1), paging(flags)),
       (page) =>
         `${rows(page.data, MESSAGE_COLUMNS)}\n${page.data.length} of ${page.total} messages`,
     ),
@@ -137,7 +137,7 @@ export function registerChatCommands(program: Command): void {
   ).action((id: string, status: string, flags: ApiOptions) =>
     runApi(
       flags,
-      (client) => client.chats.setStatus(wholeNumber('id', id), status as 'opened'),
+      (client) => client.chats.setStatus(wholeNumber('id', id, 1), status as 'opened'),
       (chat) => `Chat ${chat.id} is ${chat.status}.`,
     ),
   )
@@ -159,10 +159,10 @@ export function registerMessageCommands(program: Command): void {
         flags,
         (client) =>
           client.messages.send({
-            chat: wholeNumber('--chat', flags.chat),
+            chat: wholeNumber('--chat', flags.chat, 1),
             text: flags.text,
             type: flags.private ? 'private' : 'message',
-            ...(flags.agent === undefined ? {} : { agent: wholeNumber('--agent', flags.agent) }),
+            ...(flags.agent === undefined ? {} : { agent: wholeNumber('--agent', flags.agent, 1) }),
           }),
         (message) => `Sent message ${message.id} to chat ${message.chat}.`,
       ),

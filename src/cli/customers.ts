@@ -55,7 +55,7 @@ export function registerCustomerCommands(program: Command): void {
   ).action((id: string, flags: ApiOptions) =>
     runApi(
       flags,
-      (client) => client.customers.get(wholeNumber('id', id)),
+      (client) => client.customers.get(wholeNumber('id', id, 1)),
       (customer) => fields(customer, CUSTOMER_FIELDS),
     ),
   )
@@ -122,7 +122,7 @@ export function registerCustomerCommands(program: Command): void {
   ).action((id: string, flags: ApiOptions) =>
     runApi(
       flags,
-      (client) => client.customers.delete(wholeNumber('id', id)),
+      (client) => client.customers.delete(wholeNumber('id', id, 1)),
       () => `Deleted customer ${id}.`,
     ),
   )

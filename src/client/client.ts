@@ -21,6 +21,8 @@ import type {
   OrganizationResponse,
   Rating,
   SearchBody,
+  SettableChatStatus,
+  SnoozeChatBody,
   TagCustomerBody,
   UntagCustomerBody,
 } from '../contract/index.js'
@@ -50,9 +52,11 @@ export type ListOptions = {
   readonly limit?: number
 }
 
-/** A chat's status as `PUT /chats/status` takes it: a name or a code 1-6. */
-export type SettableStatus =
-  'new' | 'opened' | 'pending' | 'on hold' | 'no communication' | 'closed' | 1 | 2 | 3 | 4 | 5 | 6
+/**
+ * A chat's status as `PUT /chats/status` takes it: any status a chat is answered with but `empty`
+ * (`onhold` included), the spellings of HelpCrunch's docs (`open`, `on hold`), or a code 1-6.
+ */
+export type SettableStatus = SettableChatStatus | 'open' | 'on hold' | 1 | 2 | 3 | 4 | 5 | 6
 
 /**
  * A typed client of the HelpCrunch REST API v1, for HelpCrunch itself or an opencrunch server.
@@ -101,8 +105,8 @@ export function createClient(options: ClientOptions) {
     setDepartment: (id: Id, department: Id | null) =>
       send<Chat>('PUT', '/chats/department', { id, department }),
     rate: (id: Id, rating: Rating) => send<Chat>('PUT', '/chats/rate', { id, rating }),
-    /** Snoozes until `until` (UNIX seconds); `null` ends the snooze. */
-    snooze: (id: Id, until: number | null) =>
+    /** Snoozes until `until` (UNIX seconds, a number or a numeric string); `null` ends it. */
+    snooze: (id: Id, until: SnoozeChatBody['snoozedUntil']) =>
       send<Chat>('PUT', '/chats/snooze', { id, snoozedUntil: until }),
     /** `GET /chats/{id}/messages`: one page, newest first. */
     messages: (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
