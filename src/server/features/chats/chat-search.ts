@@ -124,13 +124,7 @@ export async function searchChats(
   limit: number,
   offset: number,
 ): Promise<ChatSearchResult> {
-  const filters = compileFilters(
-    db.dialect,
-    body.filter ?? [],
-    body.comparison,
-    'chats',
-    CHAT_FIELDS,
-  )
+  const filters = compileFilters(db.dialect, body, 'chats', CHAT_FIELDS)
   const direction = (sort.order satisfies Order).toUpperCase()
   const order = (key: string, id: string) => `${key} ${direction} NULLS LAST, ${id} ${direction}`
   const page = matching(filters, organizationId)

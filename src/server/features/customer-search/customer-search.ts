@@ -57,13 +57,7 @@ export async function searchCustomers(
   sort: Sort<CustomerSortField>,
   page: Page,
 ): Promise<CustomerList> {
-  const filters = compileFilters(
-    db.dialect,
-    body.filter ?? [],
-    body.comparison,
-    'customers',
-    CUSTOMER_FIELDS,
-  )
+  const filters = compileFilters(db.dialect, body, 'customers', CUSTOMER_FIELDS)
   const where = `WHERE cu.organization_id = ?${filters.where ? ` AND ${filters.where}` : ''}`
   const direction = sort.order.toUpperCase()
   const params: SqlValue[] = [organizationId, ...filters.params]

@@ -1,4 +1,4 @@
-import { parseChatStatus, RATINGS, type SearchFilter } from '../../../contract/index.js'
+import { parseChatStatus, RATINGS, type SearchBody } from '../../../contract/index.js'
 import { Errors, type FieldMessage, type FieldProblem } from '../../errors.js'
 import type { Dialect, SqlValue } from '../../storage/db.js'
 
@@ -79,8 +79,7 @@ const VALUE_TYPE: Record<FieldType, string> = {
  */
 export function compileFilters(
   dialect: Dialect,
-  filters: readonly SearchFilter[],
-  comparison: string | undefined,
+  { filter: filters = [], comparison }: Pick<SearchBody, 'filter' | 'comparison'>,
   prefix: string,
   fields: Readonly<Record<string, FieldSpec>>,
 ): CompiledFilters {
