@@ -180,6 +180,16 @@ describe('a database that cannot be opened', SLOW, () => {
     expect(stderr).not.toMatch(/\n\s+at /)
   })
 
+  it('hides a password given as a query parameter too', async () => {
+    const url = 'postgres://someone@127.0.0.1:1/opencrunch?sslmode=disable&password=secret'
+    const { code, stderr } = await run(['orgs', 'list', '--database', url])
+    expect(code).toBe(1)
+    expect(stderr).toContain(
+      '"postgres://someone@127.0.0.1:1/opencrunch?sslmode=disable&password=***"',
+    )
+    expect(stderr).not.toContain('secret')
+  })
+
   it('says which PostgreSQL it cannot reach and what to check', async () => {
     // Nothing listens on port 1.
     const url = 'postgres://someone:secret@127.0.0.1:1/opencrunch'

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEXT_FIELDS } from '../src/cli/filter.js'
+import { CHAT_FIELDS } from '../src/server/features/chats/chat-search.js'
+import { CUSTOMER_FIELDS } from '../src/server/features/customer-search/customer-search.js'
 import { SLOW, useCliSandbox } from './helpers/cli.js'
 import { ACME_KEY, acmeFixture } from './helpers/fixtures.js'
 import { startServer, type TestServer } from './helpers/server.js'
@@ -115,11 +118,22 @@ describe('messages, customers and the team', SLOW, () => {
     expect(await ids('tagsData=Autonomy')).toEqual([100])
     expect(await ids('customers.tagsData=Autonomy,Lead')).toEqual([])
     expect(await ids('name="Bob"')).toEqual([101])
+    expect(await ids('company=true')).toEqual([])
+    expect(await ids('tagsData="Autonomy"')).toEqual([100])
     const created = await opencrunch('customers', 'create', '--name', 'Num', '--user-id', '424242')
     const id = Number(/^Created customer (\d+)\.$/m.exec(created.stdout)![1])
     expect(await ids('userId=424242')).toEqual([id])
     expect(await ids('customers.userId="424242"')).toEqual([id])
     expect((await opencrunch('customers', 'delete', String(id))).code).toBe(0)
+  })
+
+  it("keeps as text the values of exactly the servers' text fields", () => {
+    const text = new Set(
+      Object.entries({ ...CHAT_FIELDS, ...CUSTOMER_FIELDS })
+        .filter(([, spec]) => spec.type === 'string' || spec.type === 'absent')
+        .map(([field]) => field.slice(field.lastIndexOf('.') + 1)),
+    )
+    expect([...TEXT_FIELDS].sort()).toEqual([...text].sort())
   })
 
   it('lists agents, departments and applications', async () => {
@@ -200,11 +214,11 @@ describe('failures say what to do next, and exit 1', SLOW, () => {
 
 describe('a server that asks to slow down', SLOW, () => {
   it('says it is waiting, then answers', async () => {
-    // Two requests in 5 s per key: the command, started within them, waits for the next window.
+    // Two requests in 10 s per key: the command, started within them, waits for the next window.
     const limited = await startServer({
       fixture: acmeFixture(),
       rateLimit: 2,
-      rateLimitWindowMs: 5000,
+      rateLimitWindowMs: 10_000,
     })
     try {
       const at = { HELPCRUNCH_API_KEY: ACME_KEY, HELPCRUNCH_BASE_URL: `${limited.url}/v1` }
@@ -213,7 +227,7 @@ describe('a server that asks to slow down', SLOW, () => {
       const res = await cli.run(['agents'], at)
       expect(res.code, res.stderr).toBe(0)
       expect(res.stderr).toMatch(
-        /^The API asks to slow down: waiting [1-5] s, then trying again\.\n$/,
+        /^The API asks to slow down: waiting (10|[1-9]) s, then trying again\.\n$/,
       )
       expect(res.stdout).toMatch(/^1\s+Sarah/m)
     } finally {

@@ -210,7 +210,7 @@ describe('serve', SLOW, () => {
     ])
     expect(code).toBe(1)
     expect(stdout).not.toContain('listening on')
-    expect(stderr).toContain('opencrunch: the host name nowhere.invalid does not resolve')
+    expect(stderr).toContain('opencrunch: the host name nowhere.invalid could not be resolved')
     expect(stderr).not.toMatch(/\n\s+at /)
   })
 

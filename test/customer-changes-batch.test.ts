@@ -92,15 +92,20 @@ describe('PUT /v1/customers/batch', () => {
     },
   )
 
-  it('names the item whose location differs from its city, changing none of the others', async () => {
+  it('names every item whose location differs from its fields, changing none of them', async () => {
     const res = await batch([
       { customer: 100, location: { city: 'Faro' } },
       { customer: 101, city: 'Porto', location: { city: 'Faro' } },
+      { customer: 100, countryCode: 'PT', location: null },
     ])
     expect(res.status).toBe(400)
     expect(res.body.errors).toEqual([
       INVALID,
       { code: '[1].location.city', message: 'This value differs from city, which is given too.' },
+      {
+        code: '[2].location.countryCode',
+        message: 'This value differs from countryCode, which is given too.',
+      },
     ])
     await expectNothingChanged()
   })

@@ -226,6 +226,12 @@ describe('a fixture with an error is refused whole', () => {
     await expectRefused(fixture, 'organizations[0].agents[0].emial', /not expected/)
   })
 
+  it("refuses a customer's location object, which the API takes and fixtures give as fields", async () => {
+    const fixture: any = minimal()
+    fixture.organizations[0].customers = [{ name: 'Ada', location: { city: 'Porto' } }]
+    await expectRefused(fixture, 'organizations[0].customers[0].location', /not expected/)
+  })
+
   it('refuses an id too large to be exact, naming it', async () => {
     const fixture: any = minimal()
     fixture.organizations[0].agents[0].id = 1e20

@@ -3,10 +3,11 @@ import { CommandError } from '../server/commands/command-error.js'
 
 /**
  * The filter fields HelpCrunch documents as text (the last part of the name: `customer.userId`
- * is `userId`): their values stay text even when they look like a number, so
- * `userId=424242` finds the customer whose userId is "424242".
+ * is `userId`): their values stay text even when they look like a number or a boolean, so
+ * `userId=424242` finds the customer whose userId is "424242". test/cli-api.test.ts checks that
+ * the list is the servers' text fields.
  */
-const TEXT_FIELDS = new Set([
+export const TEXT_FIELDS: ReadonlySet<string> = new Set([
   'name',
   'email',
   'userId',
@@ -34,9 +35,9 @@ const SYNTAX =
 /**
  * A `--filter` as the API takes it: `status=opened`, `chats.createdAt>1700000000`,
  * `customer.email~@acme`. The value is read as people write it: `null` for an unset value
- * (`assignee=null`: unassigned), `true` and `false` as booleans, a whole number as a number but
- * for text fields, tags as names separated by commas (`tagsData=VIP,Lead`), and anything in
- * double quotes as the text inside (`name="42"`).
+ * (`assignee=null`: unassigned), tags as names separated by commas (`tagsData=VIP,Lead`), text
+ * fields' values as text, `true` and `false` as booleans and a whole number as a number in the
+ * others, and anything in double quotes as the text inside (`name="null"`).
  */
 export function parseFilter(expression: string): SearchFilter {
   const match = /^\s*([\w.]+)\s*(!=|>=|<=|!~|=|>|<|~)\s*(.*?)\s*$/.exec(expression)
@@ -46,26 +47,27 @@ export function parseFilter(expression: string): SearchFilter {
 }
 
 function filterValue(field: string, raw: string, expression: string): unknown {
-  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-    try {
-      return JSON.parse(raw) as string
-    } catch {
-      throw new CommandError(
-        `Cannot read the quoted value in "${expression}": write it as JSON text, with \\" ` +
-          'for a quote inside.',
-      )
-    }
-  }
-  if (raw === 'null') return null
   const name = field.slice(field.lastIndexOf('.') + 1)
+  const quoted = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')
   if (name === 'tagsData') {
-    return raw
-      .split(',')
-      .map((tag) => tag.trim())
-      .filter((tag) => tag !== '')
-      .map((tag) => ({ name: tag }))
+    const names = quoted ? [quotedText(raw, expression)] : raw.split(',').map((tag) => tag.trim())
+    return names.filter((tag) => tag !== '').map((tag) => ({ name: tag }))
   }
+  if (quoted) return quotedText(raw, expression)
+  if (raw === 'null') return null
+  if (TEXT_FIELDS.has(name)) return raw
   if (raw === 'true' || raw === 'false') return raw === 'true'
-  if (!TEXT_FIELDS.has(name) && /^-?\d+$/.test(raw)) return Number(raw)
-  return raw
+  return /^-?\d+$/.test(raw) ? Number(raw) : raw
+}
+
+/** The text a quoted value stands for, read as a JSON string. */
+function quotedText(raw: string, expression: string): string {
+  try {
+    return JSON.parse(raw) as string
+  } catch {
+    throw new CommandError(
+      `Cannot read the quoted value in "${expression}": write it as JSON text, with \\" ` +
+        'for a quote inside.',
+    )
+  }
 }

@@ -174,9 +174,10 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new CommandError(
-        `the host name ${host} does not resolve to an address. Listen on 127.0.0.1 (this ` +
-          'machine only), 0.0.0.0 (every interface) or an address of this machine, with --host ' +
-          'or HOST.',
+        `the host name ${host} could not be resolved to an address` +
+          `${(error as NodeJS.ErrnoException).code === 'EAI_AGAIN' ? ' (is DNS reachable?)' : ''}. ` +
+          'Listen on 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an address of ' +
+          'this machine, with --host or HOST.',
       )
     case 'EADDRNOTAVAIL':
       return new CommandError(

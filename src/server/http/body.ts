@@ -42,7 +42,9 @@ const CLOSE_BRACKET = 0x5d
 
 /**
  * Whether a JSON text nests arrays and objects deeper than `max`: a scan of its brackets outside
- * strings, without recursion. A text shorter than twice `max` cannot, and is not scanned.
+ * strings, without recursion, that stops at the first level too deep. A text no longer than twice
+ * `max` cannot (as JSON: each level opens and closes), and is not scanned; text that is not JSON
+ * is refused either way, by this or by the parser.
  */
 function nestsDeeperThan(text: string, max: number): boolean {
   if (text.length <= 2 * max) return false
@@ -88,6 +90,9 @@ function pointerToNul(value: unknown, pointer: string): string | null {
  */
 export function parseJsonBody(text: string): Checked {
   if (text.trim() === '') return { value: undefined }
+  // Before parsing: a megabyte of brackets holds JSON.parse for hundreds of milliseconds, and the
+  // scan stops at the 513th level.
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return { error: TOO_DEEP }
   let value: unknown
   try {
     value = parseJson(text, { protoAction: 'error', constructorAction: 'error' })
@@ -97,7 +102,6 @@ export function parseJsonBody(text: string): Checked {
   }
   // A JSON `null` is a body, and never the object any endpoint takes.
   if (value === null) return { error: NOT_AN_OBJECT }
-  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) return { error: TOO_DEEP }
   // JSON writes U+0000 only as the escape \u0000: bodies without one are not walked.
   const nul = text.includes('\\u0000') ? pointerToNul(value, '') : null
   if (nul === null) return { value }

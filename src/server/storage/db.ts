@@ -80,9 +80,10 @@ export interface Dialect {
    */
   readonly forUpdate: string
   /**
-   * `expression` (text) in lower case, every letter of Unicode folded, not only ASCII's: SQLite's
-   * own `lower()` folds ASCII alone, so SQLite calls JavaScript's `toLowerCase` (`oc_lower`);
-   * PostgreSQL's `lower()` folds by the database's `LC_CTYPE` (every letter in a UTF-8 locale).
+   * `expression` (text) in lower case, every letter of Unicode folded, not only ASCII's, and
+   * Greek's final sigma as the other: SQLite's own `lower()` folds ASCII alone, so SQLite calls
+   * JavaScript's `toLowerCase` (`oc_lower`); PostgreSQL's `lower()` folds by the database's
+   * `LC_CTYPE` (every letter in a UTF-8 locale). A search lowers its text and the column with it.
    */
   unicodeLower(expression: string): string
 }

@@ -44,7 +44,8 @@ const POSTGRES_DIALECT: Dialect = {
   // Any fixed key: the transaction-scoped advisory lock is released at commit or rollback.
   migrationLock: 'SELECT pg_advisory_xact_lock(7283401)',
   forUpdate: ' FOR UPDATE',
-  unicodeLower: (expression) => `lower(${expression})`,
+  // lower() folds Σ to σ everywhere; a final ς already lower case is folded to σ too.
+  unicodeLower: (expression) => `translate(lower(${expression}), 'ς', 'σ')`,
   newId: (table) => `(SELECT CASE WHEN given.id IS NULL THEN nextval('${table}_id_seq')
       ELSE given.id + 0 * setval('${table}_id_seq',
         GREATEST(given.id, (SELECT last_value FROM ${table}_id_seq))) END
@@ -59,6 +60,9 @@ const POSTGRES_DIALECT: Dialect = {
     string: (expression) => `CAST(${expression} AS TEXT)`,
   },
 }
+
+/** How long a new connection may take to open before it fails. */
+const CONNECT_TIMEOUT_MS = 10_000
 
 /**
  * PostgreSQL through `pg`: a pool of connections, `?` placeholders numbered for the driver and
@@ -81,6 +85,8 @@ export class PostgresDb implements Db {
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      // A host that drops packets fails in seconds, not the system's two-minute TCP timeout.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       types: TYPES,
     })
     this.pool.on('error', (error) => options.onBackgroundError?.(error.message))

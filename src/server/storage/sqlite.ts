@@ -93,12 +93,19 @@ export class SqliteDb implements Db {
     if (!memory) mkdirSync(dirname(options.path), { recursive: true })
     this.location = memory ? 'SQLite in memory' : `SQLite file ${options.path}`
     this.raw = new Database(options.path)
-    if (!memory) this.raw.pragma('journal_mode = WAL')
-    this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
-    this.raw.pragma('foreign_keys = ON')
-    this.raw.pragma(`busy_timeout = ${this.lockWaitMs}`)
+    try {
+      // The first read of the file: one that is not a database fails here.
+      if (!memory) this.raw.pragma('journal_mode = WAL')
+      this.raw.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`)
+      this.raw.pragma('foreign_keys = ON')
+      this.raw.pragma(`busy_timeout = ${this.lockWaitMs}`)
+    } catch (error) {
+      this.raw.close()
+      throw error
+    }
     this.raw.function(UNICODE_LOWER, { deterministic: true }, (text: unknown) =>
-      typeof text === 'string' ? text.toLowerCase() : text,
+      // Greek's final sigma folds as the other sigma, as PostgreSQL's `unicodeLower` does.
+      typeof text === 'string' ? text.toLowerCase().replace(/ς/g, 'σ') : text,
     )
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {

@@ -10,6 +10,7 @@ import {
   UntagCustomerBody,
 } from '../../../contract/index.js'
 import { nowSeconds, type AppDeps } from '../../deps.js'
+import { Errors, type FieldProblem } from '../../errors.js'
 import { toId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
 import {
@@ -36,10 +37,12 @@ export function customerChangesRoutes(deps: AppDeps): FastifyPluginAsyncTypebox 
       '/customers/batch',
       { schema: { body: BatchCustomerChangeBody, response: { 200: CustomerArray } } },
       async (request) => {
+        const conflicts: FieldProblem[] = []
         const changes = request.body.map(({ customer, ...input }, index) => ({
           customerId: toId(customer),
-          input: flattenLocation(input, `[${index}].`),
+          input: flattenLocation(input, `[${index}].`, conflicts),
         }))
+        if (conflicts.length > 0) throw Errors.validation(conflicts)
         return changeCustomers(db, request.principal.organizationId, changes, nowSeconds(deps))
       },
     )

@@ -24,7 +24,8 @@ import {
 /** HelpCrunch's color for a tag created without one. */
 export const DEFAULT_TAG_COLOR = '#c377e0'
 
-type CustomerInput = CreateCustomerBody
+/** A body's fields, its `location` already taken as the top-level ones (location-input.ts). */
+type CustomerInput = Omit<CreateCustomerBody, 'location'>
 
 /** Custom data in the form stored and answered: an object of scalar values. */
 export function normalizeCustomData(input: CustomDataInput): Record<string, SqlValue | boolean> {
@@ -41,7 +42,7 @@ function seconds(value: number | string | null | undefined): number | null {
  * The stored columns of a new customer: its input fields, everything else unset (`null`, booleans
  * false, no custom data, no device). A `PUT` stores the same, but for the device it never changes.
  */
-export function newCustomerValues(input: CustomerChangeBody): CustomerValues {
+export function newCustomerValues(input: Omit<CustomerChangeBody, 'location'>): CustomerValues {
   return {
     name: input.name ?? null,
     email: input.email ?? null,

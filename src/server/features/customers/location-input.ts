@@ -10,13 +10,18 @@ type WithLocation = Pick<CreateCustomerBody, 'location' | (typeof LOCATION_FIELD
  * top-level `city`, `regionCode` and `countryCode` it stands for, so that a customer read with
  * `GET` and sent back with `PUT` keeps its location. `location: null` clears all three, as a
  * `null` field does. A field given both ways must be given the same: otherwise a 400 naming
- * `location.<field>` (after `prefix`, `[2].` for a batch's third item).
+ * `location.<field>` (after `prefix`, `[2].` for a batch's third item). Given `problems`, the
+ * conflicts are added to it, for the caller to refuse with every other item's; else thrown.
  */
-export function flattenLocation<T extends WithLocation>(body: T, prefix = ''): Omit<T, 'location'> {
+export function flattenLocation<T extends WithLocation>(
+  body: T,
+  prefix = '',
+  collected?: FieldProblem[],
+): Omit<T, 'location'> {
   const { location, ...rest } = body
   if (location === undefined) return rest
   const flat: Omit<T, 'location'> & Omit<WithLocation, 'location'> = rest
-  const problems: FieldProblem[] = []
+  const problems = collected ?? []
   for (const field of LOCATION_FIELDS) {
     const value = location === null ? null : location[field]
     if (value === undefined) continue
@@ -28,6 +33,6 @@ export function flattenLocation<T extends WithLocation>(body: T, prefix = ''): O
     }
     flat[field] = value
   }
-  if (problems.length > 0) throw Errors.validation(problems)
+  if (collected === undefined && problems.length > 0) throw Errors.validation(problems)
   return flat
 }

@@ -182,9 +182,12 @@ function tagName(tag: unknown): string | null {
   return null
 }
 
-/** `%text%` for LIKE, the wildcards in `text` matched as themselves. */
+/**
+ * `%text%` for LIKE, the wildcards in `text` matched as themselves. Not lowered here: the SQL
+ * lowers it with the function that lowers the column (`lowered`), so both sides fold alike.
+ */
 function contains(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
 /** A character outside ASCII, whose case SQLite's own `lower()` does not fold. */
@@ -198,6 +201,11 @@ const BEYOND_ASCII = /[^\p{ASCII}]/u
  */
 function lowered(dialect: Dialect, sql: string, text: string): string {
   return BEYOND_ASCII.test(text) ? dialect.unicodeLower(sql) : `lower(${sql})`
+}
+
+/** `sql` contains `text` (bound as the next parameter, by `contains`), in any case. */
+function like(dialect: Dialect, sql: string, text: string): string {
+  return `${lowered(dialect, sql, text)} LIKE ${lowered(dialect, '?', text)} ESCAPE '\\'`
 }
 
 function condition(
@@ -237,9 +245,9 @@ function condition(
   params.push(operator === '~' || operator === '!~' ? contains(String(value)) : value)
   switch (operator) {
     case '~':
-      return `${lowered(dialect, sql, String(value))} LIKE ? ESCAPE '\\'`
+      return like(dialect, sql, String(value))
     case '!~':
-      return `(${sql} IS NULL OR ${lowered(dialect, sql, String(value))} NOT LIKE ? ESCAPE '\\')`
+      return `(${sql} IS NULL OR NOT (${like(dialect, sql, String(value))}))`
     case '!=':
       // An unset value differs from every value.
       return `(${sql} != ? OR ${sql} IS NULL)`
