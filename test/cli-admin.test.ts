@@ -82,6 +82,7 @@ describe('orgs and keys', SLOW, () => {
   })
 
   it('refuses a key for an unknown organization and says what to do', async () => {
+    expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
     const { code, stdout, stderr } = await run(['keys', 'create', '--org', 'nope'])
     expect(code).toBe(1)
     expect(stdout).toBe('')
@@ -172,12 +173,30 @@ describe('a database that cannot be opened', SLOW, () => {
     ['a path under a file', () => `${writeJson('file.json', {})}/x.db`, 'EEXIST'],
   ])('says so for %s, without a stack trace', async (_name, database, reason) => {
     const path = database()
-    const { code, stderr } = await run(['orgs', 'list', '--database', path])
+    // A command that may create the database: it tries to open even a path that does not exist.
+    const { code, stderr } = await run(['orgs', 'create', 'acme', '--database', path])
     expect(code).toBe(1)
     expect(stderr).toMatch(new RegExp(`^opencrunch: Cannot open the SQLite database "`))
     expect(stderr).toContain(reason)
     expect(stderr).toContain(SQLITE_ADVICE)
     expect(stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it.each([
+    [['orgs', 'list']],
+    [['keys', 'list']],
+    [['keys', 'create', '--org', 'acme']],
+    [['export', '--org', 'acme']],
+    [['seed', '--org', 'acme', '--chats', '1', '--messages-per-chat', '1']],
+  ])('refuses a SQLite file that does not exist for %j, making none', async (args) => {
+    const typo = cli.path('tpyo/opencrunch.db')
+    const { code, stderr } = await run([...args, '--database', typo])
+    expect(code).toBe(1)
+    expect(stderr).toBe(
+      `opencrunch: No database at ${typo}: is --database or DATABASE_URL mistyped? A new one is ` +
+        'made by "opencrunch orgs create DOMAIN" or "opencrunch fixture load FILE".\n',
+    )
+    expect(existsSync(typo)).toBe(false)
   })
 
   it('hides a password given as a query parameter too', async () => {

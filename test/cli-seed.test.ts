@@ -54,6 +54,7 @@ describe('seed', SLOW, () => {
   })
 
   it('refuses an organization that does not exist, saying how to create it', async () => {
+    expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
     const res = await run(['seed', '--org', 'nope', '--chats', '1', '--messages-per-chat', '1'])
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('opencrunch orgs create nope')

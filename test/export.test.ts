@@ -155,6 +155,7 @@ describe('export, then load', SLOW, () => {
 
   it('names a missing organization and where it looked, exiting 1', async () => {
     const file = cli.path('empty.db')
+    expect((await cli.run(['orgs', 'create', 'acme', '--database', file])).code).toBe(0)
     const res = await cli.run(['export', '--org', 'nope', '--database', file])
     expect(res.code).toBe(1)
     expect(res.stderr).toContain('No organization "nope" in SQLite file')

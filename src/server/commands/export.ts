@@ -14,7 +14,7 @@ interface ExportOptions {
  * into either engine. Progress goes to stderr on large organizations.
  */
 export async function exportCommand(options: ExportOptions, output: Output = terminal) {
-  await withDatabase(options.database, output, async (db) => {
+  await withDatabase(options.database, output, { creates: false }, async (db) => {
     let reported = 0
     const fixture = await exportOrganization(db, options.org, (done, total) => {
       // A line per tenth of a large organization, so a long export shows it is moving.

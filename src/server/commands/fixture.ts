@@ -65,7 +65,7 @@ export function registerFixtureCommands(program: Command): void {
     .action(async (file: string, options: { database?: string }) => {
       // Read first: a file that cannot be read or is not a fixture leaves no database behind.
       const fixture = await readFixtureFile(file)
-      await withDatabase(options.database, terminal, async (db) => {
+      await withDatabase(options.database, terminal, { creates: true }, async (db) => {
         const summary = await loadFixtureData(db, fixture, file, terminal)
         await db.optimize()
         terminal.out(`Loaded ${describeSummary(summary)} from ${file}.`)

@@ -26,7 +26,7 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption('--org <domain>', 'the organization the key acts for')
     .option(...DATABASE_OPTION)
     .action(async (options: { org: string; database?: string }) => {
-      const key = await withDatabase(options.database, terminal, async (db) => {
+      const key = await withDatabase(options.database, terminal, { creates: false }, async (db) => {
         const key = generateApiKey()
         await storeApiKey(db, await organizationId(db, options.org), key, unixNow())
         return key
@@ -40,7 +40,7 @@ export function registerKeyCommands(program: Command): void {
     .option('--org <domain>', 'only this organization')
     .option(...DATABASE_OPTION)
     .action(async (options: { org?: string; database?: string }) => {
-      await withDatabase(options.database, terminal, async (db) => {
+      await withDatabase(options.database, terminal, { creates: false }, async (db) => {
         const org = options.org === undefined ? null : await organizationId(db, options.org)
         const rows = await listApiKeys(db, org)
         if (rows.length === 0) {
@@ -73,7 +73,7 @@ export function registerKeyCommands(program: Command): void {
           `"${id}" is not a key ID: pass the number "opencrunch keys list" shows.`,
         )
       }
-      await withDatabase(options.database, terminal, async (db) => {
+      await withDatabase(options.database, terminal, { creates: false }, async (db) => {
         if ((await revokeApiKey(db, Number(id), unixNow())) === 0) {
           throw new CommandError(`No active key with ID ${id}. See "opencrunch keys list".`)
         }

@@ -29,7 +29,7 @@ export function registerOrganizationCommands(program: Command): void {
             `"${domain}" is not a valid domain: use lower-case letters, digits and dashes.`,
           )
         }
-        await withDatabase(options.database, terminal, async (db) => {
+        await withDatabase(options.database, terminal, { creates: true }, async (db) => {
           if (await findOrganizationByDomain(db, domain)) {
             throw new CommandError(`An organization "${domain}" already exists.`)
           }
@@ -52,7 +52,7 @@ export function registerOrganizationCommands(program: Command): void {
     .description('List organizations')
     .option(...DATABASE_OPTION)
     .action(async (options: { database?: string }) => {
-      await withDatabase(options.database, terminal, async (db) => {
+      await withDatabase(options.database, terminal, { creates: false }, async (db) => {
         const rows = await listOrganizations(db)
         if (rows.length === 0) {
           terminal.err('No organizations. Create one with "opencrunch orgs create DOMAIN".')

@@ -34,7 +34,7 @@ export function registerSeedCommand(program: Command): void {
       const messagesPerChat = wholeNumber('--messages-per-chat', flags.messagesPerChat, 0)
       const customers = wholeNumber('--customers', flags.customers, 1)
       const seed = wholeNumber('--seed', flags.seed, 0)!
-      await withDatabase(flags.database, terminal, async (db) => {
+      await withDatabase(flags.database, terminal, { creates: false }, async (db) => {
         const org = await findOrganizationByDomain(db, flags.org)
         if (!org) {
           throw new CommandError(

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs'
 import { resolveDatabaseUrl } from '../config.js'
 import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
-import { openDatabase } from '../storage/open.js'
+import { openDatabase, sqliteFile } from '../storage/open.js'
+import { CommandError } from './command-error.js'
 
-export { CommandError } from './command-error.js'
+export { CommandError }
 
 /** Where a command writes: results to `out`, notices and progress to `err`. */
 export interface Output {
@@ -25,13 +27,23 @@ export const DATABASE_OPTION = [
 /**
  * Opens the database a command names (flag, else `DATABASE_URL`, else the default), brings its
  * schema up to date (saying so on `err` when it changes anything), runs `work`, and closes it.
+ * A command that only reads or adds to what is there (`creates: false`) refuses a SQLite file that
+ * does not exist, rather than make an empty database at a mistyped path.
  */
 export async function withDatabase<T>(
   flag: string | undefined,
   output: Output,
+  { creates }: { readonly creates: boolean },
   work: (db: Db, url: string) => Promise<T>,
 ): Promise<T> {
   const url = resolveDatabaseUrl(flag)
+  const file = sqliteFile(url)
+  if (!creates && file !== null && !existsSync(file)) {
+    throw new CommandError(
+      `No database at ${file}: is --database or DATABASE_URL mistyped? A new one is made by ` +
+        '"opencrunch orgs create DOMAIN" or "opencrunch fixture load FILE".',
+    )
+  }
   const db = await openDatabase({ url })
   try {
     await migrate(db, (step) =>

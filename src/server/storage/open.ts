@@ -30,6 +30,18 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/** The SQLite file or `:memory:` a database URL that is not PostgreSQL's names. */
+function sqlitePath(url: string): string {
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url
+}
+
+/** The file a database URL names when it is a SQLite file; null for PostgreSQL or `:memory:`. */
+export function sqliteFile(url: string): string | null {
+  if (isPostgresUrl(url)) return null
+  const path = sqlitePath(url)
+  return path === ':memory:' ? null : path
+}
+
 /** Whether a database URL names PostgreSQL. */
 function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url)
@@ -58,7 +70,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     return db
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new UnsupportedDatabaseError(url)
-  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url
+  const path = sqlitePath(url)
   try {
     return new SqliteDb({
       path,
