@@ -53,6 +53,14 @@ describe('seed', SLOW, () => {
     expect(texts[0]).toBe(texts[1])
   })
 
+  it('counts one of each in the singular', async () => {
+    expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
+    const one = await run(['seed', '--org', 'acme', '--chats', '1', '--messages-per-chat', '1'])
+    expect(one.code, one.stderr).toBe(0)
+    expect(one.stderr).toContain('Seeding "acme" with 1 chat of 1 message...')
+    expect(one.stdout).toMatch(/^Seeded "acme": 1 customer, 1 chat, 1 message, /)
+  })
+
   it('refuses an organization that does not exist, saying how to create it', async () => {
     expect((await run(['orgs', 'create', 'acme'])).code).toBe(0)
     const res = await run(['seed', '--org', 'nope', '--chats', '1', '--messages-per-chat', '1'])

@@ -1,7 +1,14 @@
 import { writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { exportOrganization } from '../fixtures/fixture.export.js'
-import { CommandError, DATABASE_OPTION, terminal, withDatabase, type Output } from './shared.js'
+import {
+  CommandError,
+  DATABASE_OPTION,
+  terminal,
+  withDatabase,
+  type Output,
+  counted,
+} from './shared.js'
 
 interface ExportOptions {
   readonly org: string
@@ -30,10 +37,10 @@ export async function exportCommand(options: ExportOptions, output: Output = ter
     }
     const text = `${JSON.stringify(fixture, null, 2)}\n`
     const org = fixture.organizations[0]!
+    const messages = (org.chats ?? []).reduce((n, chat) => n + (chat.messages?.length ?? 0), 0)
     const what =
-      `organization "${org.domain}": ${org.customers?.length ?? 0} customers, ` +
-      `${org.chats?.length ?? 0} chats, ` +
-      `${(org.chats ?? []).reduce((n, chat) => n + (chat.messages?.length ?? 0), 0)} messages`
+      `organization "${org.domain}": ${counted(org.customers?.length ?? 0, 'customer')}, ` +
+      `${counted(org.chats?.length ?? 0, 'chat')}, ${counted(messages, 'message')}`
     if (options.out === undefined) {
       process.stdout.write(text)
       output.err(`Exported the ${what}.`)

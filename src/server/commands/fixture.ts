@@ -4,6 +4,7 @@ import { parseFixture, loadFixture, type LoadSummary } from '../fixtures/fixture
 import type { Fixture } from '../fixtures/fixture.schema.js'
 import type { Db } from '../storage/db.js'
 import {
+  counted,
   CommandError,
   DATABASE_OPTION,
   terminal,
@@ -47,10 +48,9 @@ export async function loadFixtureFile(db: Db, file: string, output: Output): Pro
 
 /** "2 organizations, 3 API keys, ..." */
 export function describeSummary(summary: LoadSummary): string {
-  const parts = Object.entries(summary).map(([name, count]) => {
-    const label = name === 'apiKeys' ? 'API keys' : name
-    return `${count} ${count === 1 ? label.replace(/s$/, '') : label}`
-  })
+  const parts = (Object.entries(summary) as Array<[string, number]>).map(([name, count]) =>
+    counted(count, name === 'apiKeys' ? 'API key' : name.replace(/s$/, '')),
+  )
   return parts.join(', ')
 }
 

@@ -1,7 +1,14 @@
 import type { Command } from 'commander'
 import { findOrganizationByDomain } from '../features/organization/organization.repository.js'
 import { seedOrganization } from '../seed/seed.js'
-import { CommandError, DATABASE_OPTION, terminal, unixNow, withDatabase } from './shared.js'
+import {
+  CommandError,
+  DATABASE_OPTION,
+  terminal,
+  unixNow,
+  withDatabase,
+  counted,
+} from './shared.js'
 import { wholeNumber } from './whole-number.js'
 
 interface SeedFlags {
@@ -42,7 +49,10 @@ export function registerSeedCommand(program: Command): void {
               `"opencrunch orgs create ${flags.org}".`,
           )
         }
-        terminal.err(`Seeding "${flags.org}" with ${chats} chats of ${messagesPerChat} messages...`)
+        terminal.err(
+          `Seeding "${flags.org}" with ${counted(chats, 'chat')} of ` +
+            `${counted(messagesPerChat, 'message')}...`,
+        )
         const started = performance.now()
         let reportedAt = started
         const summary = await seedOrganization(db, {
@@ -67,11 +77,11 @@ export function registerSeedCommand(program: Command): void {
         await db.optimize()
         const seconds = (performance.now() - started) / 1000
         terminal.out(
-          `Seeded "${flags.org}": ${summary.customers} customers, ${summary.chats} chats, ` +
-            `${summary.messages} messages` +
-            (summary.agents > 0 ? `, ${summary.agents} agents` : '') +
-            (summary.applications > 0 ? `, ${summary.applications} application` : '') +
-            (summary.departments > 0 ? `, ${summary.departments} department` : '') +
+          `Seeded "${flags.org}": ${counted(summary.customers, 'customer')}, ` +
+            `${counted(summary.chats, 'chat')}, ${counted(summary.messages, 'message')}` +
+            (summary.agents > 0 ? `, ${counted(summary.agents, 'agent')}` : '') +
+            (summary.applications > 0 ? `, ${counted(summary.applications, 'application')}` : '') +
+            (summary.departments > 0 ? `, ${counted(summary.departments, 'department')}` : '') +
             ` in ${duration(seconds)}.`,
         )
       })

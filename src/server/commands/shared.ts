@@ -55,6 +55,11 @@ export async function withDatabase<T>(
   }
 }
 
+/** "1 chat", "2 chats": a count and its noun, plural but for one. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`
+}
+
 /** Whole UNIX seconds now. */
 export function unixNow(): number {
   return Math.floor(Date.now() / 1000)
