@@ -10,7 +10,6 @@ import {
   UntagCustomerBody,
 } from '../../../contract/index.js'
 import { nowSeconds, type AppDeps } from '../../deps.js'
-import { Errors, type FieldProblem } from '../../errors.js'
 import { toId } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
 import {
@@ -20,7 +19,7 @@ import {
   removeCustomer,
   untagCustomer,
 } from './customer-changes.service.js'
-import { flattenLocation } from './location-input.js'
+import { flattenLocation, flattenLocations } from './location-input.js'
 
 /** `"Ok"` as JSON: HelpCrunch's documented body, still parsed by every client that expects JSON. */
 const OK = '"Ok"'
@@ -37,12 +36,10 @@ export function customerChangesRoutes(deps: AppDeps): FastifyPluginAsyncTypebox 
       '/customers/batch',
       { schema: { body: BatchCustomerChangeBody, response: { 200: CustomerArray } } },
       async (request) => {
-        const conflicts: FieldProblem[] = []
-        const changes = request.body.map(({ customer, ...input }, index) => ({
+        const changes = flattenLocations(request.body).map(({ customer, ...input }) => ({
           customerId: toId(customer),
-          input: flattenLocation(input, `[${index}].`, conflicts),
+          input,
         }))
-        if (conflicts.length > 0) throw Errors.validation(conflicts)
         return changeCustomers(db, request.principal.organizationId, changes, nowSeconds(deps))
       },
     )

@@ -10,18 +10,35 @@ type WithLocation = Pick<CreateCustomerBody, 'location' | (typeof LOCATION_FIELD
  * top-level `city`, `regionCode` and `countryCode` it stands for, so that a customer read with
  * `GET` and sent back with `PUT` keeps its location. `location: null` clears all three, as a
  * `null` field does. A field given both ways must be given the same: otherwise a 400 naming
- * `location.<field>` (after `prefix`, `[2].` for a batch's third item). Given `problems`, the
- * conflicts are added to it, for the caller to refuse with every other item's; else thrown.
+ * `location.<field>`.
  */
-export function flattenLocation<T extends WithLocation>(
+export function flattenLocation<T extends WithLocation>(body: T): Omit<T, 'location'> {
+  return flattenLocations([body], () => '')[0]!
+}
+
+/**
+ * `flattenLocation` for each item of a batch; one 400 names every conflict of every item, each
+ * after its item's place (`[2].location.city` for the third).
+ */
+export function flattenLocations<T extends WithLocation>(
+  items: readonly T[],
+  place: (index: number) => string = (index) => `[${index}].`,
+): Array<Omit<T, 'location'>> {
+  const problems: FieldProblem[] = []
+  const flat = items.map((item, index) => flatten(item, place(index), problems))
+  if (problems.length > 0) throw Errors.validation(problems)
+  return flat
+}
+
+/** One body flattened; its conflicts are added to `problems`. */
+function flatten<T extends WithLocation>(
   body: T,
-  prefix = '',
-  collected?: FieldProblem[],
+  prefix: string,
+  problems: FieldProblem[],
 ): Omit<T, 'location'> {
   const { location, ...rest } = body
   if (location === undefined) return rest
   const flat: Omit<T, 'location'> & Omit<WithLocation, 'location'> = rest
-  const problems = collected ?? []
   for (const field of LOCATION_FIELDS) {
     const value = location === null ? null : location[field]
     if (value === undefined) continue
@@ -33,6 +50,5 @@ export function flattenLocation<T extends WithLocation>(
     }
     flat[field] = value
   }
-  if (collected === undefined && problems.length > 0) throw Errors.validation(problems)
   return flat
 }
