@@ -1,6 +1,7 @@
 import Type, { type Static, type TProperties } from 'typebox'
 import { Agent } from './agents.js'
 import {
+  describedIdInput,
   IdInput,
   IdParam,
   MetaList,
@@ -87,6 +88,12 @@ export const ChatAsRead = Type.Object(ordered(READ_ARTICLE_ORDER))
 export const ReadChatBody = Type.Object({
   id: IdInput,
   read: Type.Boolean({ description: 'true marks the side read; false marks it unread' }),
+  upToMessageId: Type.Optional(
+    describedIdInput(
+      'opencrunch: with `read: true`, mark read only up to this message of the chat (what the ' +
+        'client displayed). A read position never moves back.',
+    ),
+  ),
 })
 export type ReadChatBody = Static<typeof ReadChatBody>
 

@@ -30,10 +30,15 @@ const ID_PATTERN = '^0*[1-9][0-9]{0,14}$'
  * An id sent by a client: an integer, or a numeric string (`"5208"`) as real clients send.
  * Normalize it with `toId()` from the server's http helpers.
  */
-export const IdInput = Type.Union(
-  [Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.String({ pattern: ID_PATTERN })],
-  { 'x-expected': 'numeric', description: 'Integer id, or the same id as a numeric string' },
-)
+export const IdInput = describedIdInput('Integer id, or the same id as a numeric string')
+
+/** `IdInput` with a description of its own, for the OpenAPI document. */
+export function describedIdInput(description: string) {
+  return Type.Union(
+    [Type.Integer({ minimum: 1, maximum: MAX_ID }), Type.String({ pattern: ID_PATTERN })],
+    { 'x-expected': 'numeric', description },
+  )
+}
 
 /** A reference to another entity that must be sent: an id, or `null` for none. */
 export const NullableIdInput = Type.Union([IdInput, Type.Null()], {

@@ -8,6 +8,7 @@ import { cachedAuthenticator } from './features/api-keys/api-keys.service.js'
 import { agentsRoutes } from './features/agents/agents.routes.js'
 import { applicationsRoutes } from './features/applications/applications.routes.js'
 import { chatSearchRoutes } from './features/chats/chat-search.routes.js'
+import { readReportRoutes } from './features/chats/read-report.routes.js'
 import { chatsRoutes } from './features/chats/chats.routes.js'
 import { startSnoozeClock, type SnoozeClock } from './features/chats/snooze.js'
 import { customerSearchRoutes } from './features/customer-search/customer-search.routes.js'
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       for (const routes of [
         chatsRoutes,
         chatSearchRoutes,
+        readReportRoutes,
         messagesRoutes,
         customerSearchRoutes,
         customersRoutes,

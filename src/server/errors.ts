@@ -28,6 +28,7 @@ export type FieldMessage =
   | 'This value must not contain the NUL character (U+0000).'
   | `This value must not nest arrays and objects more than ${number} levels deep.`
   | `This value differs from ${string}, which is given too.`
+  | `This value is allowed only when ${string} is true.`
   | `This value should be ${'greater' | 'less'} than or equal to ${number}.`
   | `This value is too long. It should have ${number} characters or less.`
   | `This value is too short. It should have ${number} characters or more.`
@@ -44,7 +45,7 @@ export type RefusalMessage =
 
 /** Entities whose absence is a 404 `not_found` "<Entity> not found". */
 export type Entity =
-  'Chat' | 'Customer' | 'Agent' | 'Department' | 'Application' | 'Event' | 'Route'
+  'Chat' | 'Message' | 'Customer' | 'Agent' | 'Department' | 'Application' | 'Event' | 'Route'
 
 export interface ErrorEntry {
   readonly code: string

@@ -17,6 +17,7 @@ import { sendJson } from '../../http/send-json.js'
 import { chatChangesRoutes } from './chat-changes.routes.js'
 import { createChat, listChatPage, loadChat } from './chats.service.js'
 import { markReadReturningChat, type Side } from './read-state.js'
+import { markReadUpTo } from './read-up-to.js'
 
 /** `PUT /v1/chats/read` is an older name of `readByAgent`: agents are the API's usual actor. */
 const READ_ROUTES: ReadonlyArray<readonly [string, Side]> = [
@@ -85,14 +86,19 @@ export function chatsRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
     for (const [path, side] of READ_ROUTES) {
       // The call an inbox makes most: served on the fast lane too, with this same answer.
       const markRead = {
-        async answer(principal: Principal, { id, read }: ReadChatBody): Promise<string> {
-          const chat = await markReadReturningChat(
-            db,
-            principal.organizationId,
-            toId(id),
-            side,
-            read,
-          )
+        async answer(principal: Principal, body: ReadChatBody): Promise<string> {
+          const { id, read, upToMessageId } = body
+          const organizationId = principal.organizationId
+          let chat
+          if (upToMessageId === undefined) {
+            chat = await markReadReturningChat(db, organizationId, toId(id), side, read)
+          } else if (read) {
+            chat = await markReadUpTo(db, organizationId, toId(id), side, toId(upToMessageId))
+          } else {
+            throw Errors.validation([
+              { field: 'upToMessageId', message: 'This value is allowed only when read is true.' },
+            ])
+          }
           if (!chat) throw Errors.chatForIdNotFound(id)
           return chat
         },

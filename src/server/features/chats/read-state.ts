@@ -26,6 +26,23 @@ export type Side = 'agent' | 'customer'
 
 const WHERE_CHAT = 'WHERE chat_id = ? AND organization_id = ?'
 
+/** A side's columns in `chat_read_states`. */
+export const SIDE_COLUMNS: Record<Side, { readonly flag: string; readonly position: string }> = {
+  agent: { flag: 'read_by_agent', position: 'agent_read_message_id' },
+  customer: { flag: 'read_by_customer', position: 'customer_read_message_id' },
+}
+
+/**
+ * SQL: whether message row `alias` makes `side` unread when it arrives (the rules above):
+ * customer messages for the agents, agents' chat messages for the customer. Notes and tech
+ * messages make neither side unread.
+ */
+export function addressedTo(side: Side, alias: string): string {
+  return side === 'agent'
+    ? `${alias}.sender = 'customer'`
+    : `${alias}.sender = 'agent' AND ${alias}.type = 'message'`
+}
+
 /** One SQL text per side and per mark. */
 type PerMark = Record<Side, Record<'true' | 'false', string>>
 
