@@ -52,6 +52,28 @@ describe('chats', SLOW, () => {
     expect(customer.stdout.trim()).toBe('Chat 2: read by agent yes, read by customer no.')
   })
 
+  it("reads up to a message, and shows a chat's read state and the unread totals", async () => {
+    const [first] = (await server.request('GET', '/v1/chats/2/messages')).body.data
+    await server.request('POST', '/v1/messages', {
+      body: { chat: 2, text: 'Anyone there?', type: 'message' },
+    })
+    const read = await opencrunch('chats', 'read', '2', '--up-to', String(first.id))
+    expect(read.stdout.trim()).toBe('Chat 2: read by agent no, read by customer yes.')
+    const state = await opencrunch('chats', 'read-state', '2')
+    expect(state.code, state.stderr).toBe(0)
+    expect(state.stdout).toMatch(/^SIDE\s+READ\s+READ UP TO\s+UNREAD MESSAGES$/m)
+    expect(state.stdout).toMatch(new RegExp(`^agent\\s+no\\s+${first.id}\\s+1$`, 'm'))
+    const totals = await opencrunch('chats', 'unread-totals')
+    expect(totals.stdout).toMatch(/^1 chat unread by the agents\.$/m)
+    expect(totals.stdout).toMatch(/^assignee\s+1\s+1$/m)
+    const customers = await opencrunch('chats', 'unread-totals', '--customer', '--json')
+    expect(JSON.parse(customers.stdout)).toMatchObject({ side: 'customer' })
+    const unknown = await opencrunch('chats', 'read', '2', '--up-to', '999999')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/Message not found\. .*opencrunch chats messages CHAT_ID/)
+    expect((await opencrunch('chats', 'unread', '2', '--up-to', '1')).code).not.toBe(0)
+  })
+
   it('searches with filters, lists messages, and changes the status', async () => {
     const found = await opencrunch('chats', 'search', '--filter', 'customer=101')
     expect(found.code, found.stderr).toBe(0)

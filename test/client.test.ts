@@ -82,6 +82,19 @@ describe('the client, one method per endpoint', () => {
     expect((await client.chats.read(2, false)).readByAgent).toBe(false)
   })
 
+  it("reads up to a message, and reports each side's read state and the unread totals", async () => {
+    const [reply] = (await client.chats.messages(1)).data
+    const sent = await client.messages.send({ chat: 1, text: 'Still there?', type: 'message' })
+    const partial = await client.chats.readByAgent(1, true, { upToMessageId: reply!.id })
+    expect(partial.readByAgent).toBe(false)
+    const state = await client.chats.readState('1')
+    expect(state.agent).toEqual({ read: false, readUpToMessageId: reply!.id, unreadCount: 1 })
+    expect((await client.chats.unreadTotals()).byAssignee).toContainEqual({ id: null, chats: 1 })
+    const whole = await client.chats.read(1, true, { upToMessageId: String(sent.id) })
+    expect(whole.readByAgent).toBe(true)
+    expect((await client.chats.unreadTotals('customer')).side).toBe('customer')
+  })
+
   it('changes status, assignee, department, rating and snooze', async () => {
     expect((await client.chats.setStatus(1, 'pending')).status).toBe('pending')
     expect((await client.chats.setAssignee(1, 2)).assignee?.id).toBe(2)

@@ -14,6 +14,7 @@ import {
   type ListFlags,
 } from './context.js'
 import { FILTER_HELP, parseFilter } from './filter.js'
+import { registerReadStateCommands } from './read-state.js'
 
 const CHAT_COLUMNS: readonly Column<Chat>[] = [
   ['ID', (chat) => chat.id],
@@ -44,8 +45,14 @@ const MESSAGE_COLUMNS: readonly Column<Message>[] = [
   ['TEXT', (message) => message.text],
 ]
 
+interface ReadFlags {
+  readonly customer?: boolean
+  readonly upTo?: string
+}
+
 export function registerChatCommands(program: Command): void {
   const chats = program.command('chats').description('Read and change chats through the API')
+  registerReadStateCommands(chats)
 
   apiCommand(listOptions(chats.command('list').description('List chats, newest first'))).action(
     (flags: ListFlags) =>
@@ -91,19 +98,27 @@ export function registerChatCommands(program: Command): void {
     ['read', true],
     ['unread', false],
   ] as const) {
-    apiCommand(
-      chats
-        .command(name)
-        .description(`Mark a chat ${name} for the agents (or, with --customer, the customer)`)
-        .argument('<id>', 'chat id')
-        .option('--customer', "the customer's side instead of the agents'"),
-    ).action((id: string, flags: ApiOptions & { customer?: boolean }) =>
+    const command = chats
+      .command(name)
+      .description(`Mark a chat ${name} for the agents (or, with --customer, the customer)`)
+      .argument('<id>', 'chat id')
+      .option('--customer', "the customer's side instead of the agents'")
+    if (read) {
+      command.option(
+        '--up-to <message>',
+        'only up to this message id, what was displayed (an opencrunch extension)',
+      )
+    }
+    apiCommand(command).action((id: string, flags: ApiOptions & ReadFlags) =>
       runApi(
         flags,
-        (client) =>
-          flags.customer
-            ? client.chats.readByCustomer(wholeNumber('id', id, 1), read)
-            : client.chats.readByAgent(wholeNumber('id', id, 1), read),
+        (client) => {
+          const options =
+            flags.upTo === undefined ? {} : { upToMessageId: wholeNumber('--up-to', flags.upTo, 1) }
+          return flags.customer
+            ? client.chats.readByCustomer(wholeNumber('id', id, 1), read, options)
+            : client.chats.readByAgent(wholeNumber('id', id, 1), read, options)
+        },
         (chat) =>
           `Chat ${chat.id}: read by agent ${chat.readByAgent ? 'yes' : 'no'}, ` +
           `read by customer ${chat.readByCustomer ? 'yes' : 'no'}.`,

@@ -86,6 +86,7 @@ export function when(seconds: string | null): string | null {
 /** The command that lists each kind of thing a 404 can name. */
 const LISTED_BY: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bChat\b/, 'opencrunch chats list'],
+  [/\bMessage\b/, 'opencrunch chats messages CHAT_ID'],
   [/\bCustomer\b/, 'opencrunch customers list'],
   [/\bAgent\b/, 'opencrunch agents'],
   [/\bDepartment\b/, 'opencrunch departments'],

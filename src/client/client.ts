@@ -6,6 +6,7 @@ import type {
   BatchCustomerChange,
   Chat,
   ChatList,
+  ChatReadState,
   CreateChatBody,
   CreateCustomerBody,
   CreateEventBody,
@@ -24,6 +25,7 @@ import type {
   SettableChatStatus,
   SnoozeChatBody,
   TagCustomerBody,
+  UnreadTotals,
   UntagCustomerBody,
 } from '../contract/index.js'
 import { Transport, type ClientOptions } from './http.js'
@@ -43,6 +45,14 @@ const totalPage = <T>(page: { data: T[]; total: number }) => ({
 
 /** An id as the API takes it: a number, or a numeric string. */
 export type Id = number | string
+
+/**
+ * opencrunch's extension of the read calls (decisions.md section 4): `upToMessageId` marks the
+ * side read only up to that message of the chat, with `read: true`. HelpCrunch does not document it.
+ */
+export type ReadOptions = {
+  readonly upToMessageId?: Id
+}
 
 /** `sort` and `order` of a sortable list, with `offset` and `limit`. */
 export type ListOptions = {
@@ -92,12 +102,19 @@ export function createClient(options: ClientOptions) {
         send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then(metaPage),
       ),
     /** Marks the chat read (`true`) or unread (`false`) for the agents; answers the whole chat. */
-    readByAgent: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/readByAgent', { id, read }),
+    readByAgent: (id: Id, read: boolean, options: ReadOptions = {}) =>
+      send<Chat>('PUT', '/chats/readByAgent', { id, read, ...options }),
     /** `PUT /chats/read`: the older name of `readByAgent`, kept by HelpCrunch. */
-    read: (id: Id, read: boolean) => send<Chat>('PUT', '/chats/read', { id, read }),
+    read: (id: Id, read: boolean, options: ReadOptions = {}) =>
+      send<Chat>('PUT', '/chats/read', { id, read, ...options }),
     /** The same for the customer's side. */
-    readByCustomer: (id: Id, read: boolean) =>
-      send<Chat>('PUT', '/chats/readByCustomer', { id, read }),
+    readByCustomer: (id: Id, read: boolean, options: ReadOptions = {}) =>
+      send<Chat>('PUT', '/chats/readByCustomer', { id, read, ...options }),
+    /** opencrunch only: each side's read flag, position and unread count. */
+    readState: (id: Id) => get<ChatReadState>(`/chats/${id}/readState`),
+    /** opencrunch only: the chats a side has unread, in all and per assignee, department, app. */
+    unreadTotals: (side: UnreadTotals['side'] = 'agent') =>
+      get<UnreadTotals>('/chats/unreadTotals', { side }),
     setStatus: (id: Id, status: SettableStatus) =>
       send<Chat>('PUT', '/chats/status', { id, status }),
     setAssignee: (id: Id, assignee: Id | null) =>

@@ -2,7 +2,13 @@
  * opencrunch/client: a typed client of the HelpCrunch REST API v1. It works against HelpCrunch
  * itself (the default base URL) and against an opencrunch server, and needs nothing but `fetch`.
  */
-export { createClient, type HelpCrunchClient, type Id, type ListOptions } from './client.js'
+export {
+  createClient,
+  type HelpCrunchClient,
+  type Id,
+  type ListOptions,
+  type ReadOptions,
+} from './client.js'
 export { ConnectionError, HelpCrunchError, RateLimitError, type ErrorEntry } from './errors.js'
 export { HELPCRUNCH_BASE_URL, type ClientOptions } from './http.js'
 export type { PageOptions } from './paginate.js'
@@ -10,6 +16,7 @@ export type {
   Agent,
   Application,
   Chat,
+  ChatReadState,
   Customer,
   Department,
   Event,
@@ -17,4 +24,5 @@ export type {
   Organization,
   SearchBody,
   SearchFilter,
+  UnreadTotals,
 } from '../contract/index.js'
