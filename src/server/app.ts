@@ -17,6 +17,12 @@ import { departmentsRoutes } from './features/departments/departments.routes.js'
 import { eventsRoutes } from './features/events/events.routes.js'
 import { messagesRoutes } from './features/messages/messages.routes.js'
 import { organizationRoutes } from './features/organization/organization.routes.js'
+import {
+  DEFAULT_WEBHOOK_SETTINGS,
+  startWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookSettings,
+} from './features/webhooks/webhook-dispatcher.js'
 import { authenticateRequests } from './http/auth.js'
 import { BODY_LIMIT_BYTES, parseBodiesAsJson } from './http/body.js'
 import {
@@ -55,6 +61,8 @@ export interface AppOptions {
    * requests are logged (`debug`, `trace`), which only Fastify does. Tests compare both ways.
    */
   readonly fastLane?: boolean
+  /** How webhooks are delivered; `DEFAULT_WEBHOOK_SETTINGS` for what is not given. */
+  readonly webhooks?: Partial<WebhookSettings>
 }
 
 /**
@@ -162,6 +170,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     )
   })
   app.addHook('onClose', async () => snoozes?.stop())
+
+  let webhooks: WebhookDispatcher | undefined
+  app.addHook('onReady', async () => {
+    webhooks = startWebhookDispatcher(
+      options.db,
+      { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks },
+      app.log,
+    )
+  })
+  app.addHook('onClose', async () => webhooks?.stop())
 
   await app.register(
     async (v1) => {

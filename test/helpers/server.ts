@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/server/app.js'
+import { buildApp, type AppOptions } from '../../src/server/app.js'
 import type { Fixture } from '../../src/server/fixtures/fixture.schema.js'
 import { loadFixture } from '../../src/server/fixtures/fixture.load.js'
 import type { Db } from '../../src/server/storage/db.js'
@@ -62,6 +62,8 @@ export interface TestServerOptions {
   readonly wrapDb?: (db: Db) => Db
   /** False serves every route through Fastify; the fast lane is on otherwise, as in production. */
   readonly fastLane?: boolean
+  /** How webhooks are delivered; the server's defaults unless given. */
+  readonly webhooks?: AppOptions['webhooks']
 }
 
 /**
@@ -89,6 +91,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     ...(options.snoozeCheckMs === undefined ? {} : { snoozeCheckMs: options.snoozeCheckMs }),
     ...(options.redis === undefined ? {} : { redis: options.redis }),
     ...(options.fastLane === undefined ? {} : { fastLane: options.fastLane }),
+    ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
   })
   const mismatches = checkResponsesAgainstOpenApi(app)
   let fastifyRequests = 0

@@ -86,6 +86,26 @@ export interface Dialect {
    * `LC_CTYPE` (every letter in a UTF-8 locale). A search lowers its text and the column with it.
    */
   unicodeLower(expression: string): string
+  /** An SQL expression: the database clock's time, in whole UNIX seconds. */
+  readonly nowSeconds: string
+  /**
+   * An SQL expression: a random UUID (version 4) as text, new for each run of a statement (rows
+   * of one statement may share one on SQLite).
+   */
+  readonly randomUuid: string
+  /**
+   * Data definition of a trigger `name` that runs `statements` (SQL statements, which may read
+   * `NEW` and `OLD`) after each UPDATE of a row of `table` that sets one of `columns`, when `when`
+   * holds. It runs inside the updating statement's transaction: what it writes commits or rolls
+   * back with the change.
+   */
+  afterUpdateTrigger(
+    name: string,
+    table: string,
+    columns: readonly string[],
+    when: string,
+    statements: readonly string[],
+  ): string
 }
 
 /** A database: queries, plus transactions that commit whole or not at all. */

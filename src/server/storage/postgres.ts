@@ -46,6 +46,18 @@ const POSTGRES_DIALECT: Dialect = {
   forUpdate: ' FOR UPDATE',
   // lower() folds Σ to σ everywhere; a final ς already lower case is folded to σ too.
   unicodeLower: (expression) => `translate(lower(${expression}), 'ς', 'σ')`,
+  nowSeconds: 'CAST(floor(extract(epoch FROM clock_timestamp())) AS BIGINT)',
+  randomUuid: 'CAST(gen_random_uuid() AS TEXT)',
+  // A trigger runs a function: one of its own, in the schema the migration runs in.
+  afterUpdateTrigger: (name, table, columns, when, statements) => `
+CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $trigger$
+BEGIN
+${statements.map((statement) => `  ${statement};`).join('\n')}
+  RETURN NULL;
+END
+$trigger$;
+CREATE TRIGGER ${name} AFTER UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW
+WHEN (${when}) EXECUTE FUNCTION ${name}();`,
   newId: (table) => `(SELECT CASE WHEN given.id IS NULL THEN nextval('${table}_id_seq')
       ELSE given.id + 0 * setval('${table}_id_seq',
         GREATEST(given.id, (SELECT last_value FROM ${table}_id_seq))) END

@@ -48,6 +48,17 @@ const SQLITE_DIALECT: Dialect = {
   migrationLock: null,
   forUpdate: '',
   unicodeLower: (expression) => `${UNICODE_LOWER}(${expression})`,
+  nowSeconds: "CAST(strftime('%s', 'now') AS INTEGER)",
+  // 122 random bits, with the version (4) and variant (10xx) bits of RFC 9562 set.
+  randomUuid: `(SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-'
+      || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12)
+    FROM (SELECT lower(hex(randomblob(16))) AS h))`,
+  afterUpdateTrigger: (name, table, columns, when, statements) => `
+CREATE TRIGGER ${name} AFTER UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW
+WHEN ${when}
+BEGIN
+${statements.map((statement) => `  ${statement};`).join('\n')}
+END;`,
   json: {
     object: (fields) =>
       `json_object(${fields.map(([key, value]) => `'${key}', ${value}`).join(', ')})`,

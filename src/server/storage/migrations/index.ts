@@ -5,6 +5,7 @@ import { snoozeIndex } from './003-snooze-index.js'
 import { chatReadStates } from './004-chat-read-states.js'
 import { listsInOrder } from './005-lists-in-order.js'
 import { searchAndEvents } from './006-search-and-events.js'
+import { webhooks } from './007-webhooks.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'chat read states', sql: chatReadStates },
   { version: 5, name: 'lists in order', sql: listsInOrder },
   { version: 6, name: 'search indexes and events', sql: searchAndEvents },
+  { version: 7, name: 'webhooks for read changes', sql: webhooks },
 ]

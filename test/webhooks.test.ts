@@ -1,0 +1,188 @@
+import { createHmac } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Fixture } from '../src/server/fixtures/fixture.schema.js'
+import { acmeOrganization, GLOBEX_KEY, globexOrganization } from './helpers/fixtures.js'
+import { startReceiver, type Receiver } from './helpers/receiver.js'
+import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
+
+// Read-change events (decisions.md section 4), delivered to a real HTTP receiver, signed as
+// HelpCrunch signs its webhooks.
+
+const KEY = '0123456789abcdef0123456789abcdef01234567'
+const ALL = [
+  'chat.read_by_agent',
+  'chat.unread_by_agent',
+  'chat.read_by_customer',
+  'chat.unread_by_customer',
+] as const
+
+let receiver: Receiver
+let server: TestServer
+beforeEach(async () => {
+  receiver = await startReceiver()
+})
+afterEach(async () => {
+  await server?.close()
+  await receiver.close()
+})
+
+function world(events: readonly string[] = ALL, url?: string): Fixture {
+  const acme = {
+    ...acmeOrganization(),
+    webhookSigningKey: KEY,
+    webhooks: events.map((event) => ({
+      event: event as (typeof ALL)[number],
+      url: url ?? receiver.url,
+    })),
+  }
+  return { organizations: [acme, globexOrganization()] }
+}
+
+const FAST = { pollMs: 20, retryDelaysSeconds: [0, 0], timeoutMs: 2000 }
+
+async function start(options: TestServerOptions = {}) {
+  server = await startServer({ fixture: world(), webhooks: FAST, ...options })
+  return server
+}
+
+const mark = (side: 'Agent' | 'Customer', id: number, read: boolean, key?: string) =>
+  server.request('PUT', `/v1/chats/readBy${side}`, {
+    body: { id, read },
+    ...(key === undefined ? {} : { key }),
+  })
+
+describe('read-change webhooks', () => {
+  it('sends each flag change as its event, signed, in the order the changes happened', async () => {
+    await start()
+    // Chat 2 waits for the agents; the customer side has read it.
+    expect((await mark('Agent', 2, true)).status).toBe(200)
+    await mark('Agent', 2, false)
+    await mark('Customer', 2, false)
+    await mark('Customer', 2, true)
+    const bodies = await receiver.delivered(4)
+    expect(bodies.map((b) => b.event)).toEqual([
+      'chat.read_by_agent',
+      'chat.unread_by_agent',
+      'chat.unread_by_customer',
+      'chat.read_by_customer',
+    ])
+    const [first] = receiver.received
+    expect(first!.headers['x-helpcrunch-signature']).toBe(
+      createHmac('sha1', KEY).update(first!.raw).digest('hex'),
+    )
+    expect(first!.headers['content-type']).toBe('application/json')
+    expect(first!.headers.accept).toBe('application/json')
+    expect(first!.headers['user-agent']).toMatch(/^opencrunch\/\d+\.\d+\.\d+ \(webhooks\)$/)
+    expect(Object.keys(first!.body)).toEqual([
+      'event',
+      'eventData',
+      'attempts',
+      'lastAttemptAt',
+      'createdAt',
+      'id',
+    ])
+    expect(first!.body).toMatchObject({
+      eventData: { chatId: 2, side: 'agent', read: true, readUpToMessageId: 3, lastMessageId: 3 },
+      attempts: 0,
+    })
+    expect(first!.body.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    )
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(4)
+    const now = Date.now() / 1000
+    expect(Math.abs(first!.body.createdAt - now)).toBeLessThan(60)
+  })
+
+  it('sends what messages change: a customer message unreads the agents, an agent reply the customer', async () => {
+    await start()
+    await mark('Agent', 2, true)
+    await server.request('POST', '/v1/messages', {
+      body: { chat: 2, text: 'Hello?', type: 'message' },
+    })
+    await server.request('POST', '/v1/messages', {
+      body: { chat: 2, agent: 1, text: 'Here', type: 'message' },
+    })
+    const bodies = await receiver.delivered(4)
+    expect(bodies.map((b) => [b.event, b.eventData.chatId])).toEqual([
+      ['chat.read_by_agent', 2],
+      ['chat.unread_by_agent', 2],
+      ['chat.read_by_agent', 2],
+      ['chat.unread_by_customer', 2],
+    ])
+  })
+
+  it('sends nothing for a call that changes no flag, nor for events without a webhook', async () => {
+    await start({ fixture: world(['chat.read_by_agent']) })
+    await mark('Agent', 2, true)
+    await mark('Agent', 2, true)
+    await mark('Customer', 1, true) // read by the customer: no webhook for it
+    await mark('Agent', 1, false) // unread: no webhook for it
+    await mark('Agent', 1, true)
+    const bodies = await receiver.delivered(2)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(receiver.received).toHaveLength(2)
+    expect(bodies.map((b) => b.eventData.chatId)).toEqual([2, 1])
+  })
+
+  it("never sends another organization's changes", async () => {
+    await start()
+    expect((await mark('Agent', 50, true, GLOBEX_KEY)).status).toBe(200)
+    await mark('Agent', 2, true)
+    const bodies = await receiver.delivered(1)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(receiver.received.map((r) => r.body.eventData.chatId)).toEqual([2])
+    expect(bodies).toHaveLength(1)
+  })
+
+  it('sends a failed delivery again, holding back the later ones until it is through', async () => {
+    receiver.answerWith(500, 503)
+    await start()
+    await mark('Agent', 2, true)
+    await mark('Agent', 2, false)
+    const bodies = await receiver.delivered(2)
+    expect(receiver.received.map((r) => [r.body.event, r.body.attempts, r.status])).toEqual([
+      ['chat.read_by_agent', 0, 500],
+      ['chat.read_by_agent', 1, 503],
+      ['chat.read_by_agent', 2, 200],
+      ['chat.unread_by_agent', 0, 200],
+    ])
+    // Each attempt is the same event, signed again over its own body.
+    expect(new Set(receiver.received.slice(0, 3).map((r) => r.body.id)).size).toBe(1)
+    for (const r of receiver.received) {
+      expect(r.headers['x-helpcrunch-signature']).toBe(
+        createHmac('sha1', KEY).update(r.raw).digest('hex'),
+      )
+    }
+    expect(bodies.map((b) => b.event)).toEqual(['chat.read_by_agent', 'chat.unread_by_agent'])
+  })
+
+  it('gives a delivery up after its last retry and goes on with the next', async () => {
+    receiver.answerWith(500, 500, 500)
+    await start()
+    await mark('Agent', 2, true)
+    await mark('Agent', 2, false)
+    const bodies = await receiver.delivered(1)
+    expect(bodies.map((b) => b.event)).toEqual(['chat.unread_by_agent'])
+    expect(receiver.received.filter((r) => r.status === 500)).toHaveLength(3)
+  })
+
+  it('keeps undelivered events across a restart, and sends them from the next server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opencrunch-webhooks-'))
+    const database = join(dir, 'data.db')
+    try {
+      // The first server never looks at its queue: the event waits in the database.
+      const first = await startServer({ fixture: world(), webhooks: { pollMs: 60_000 }, database })
+      await first.request('PUT', '/v1/chats/readByAgent', { body: { id: 2, read: true } })
+      await first.close()
+      expect(receiver.received).toHaveLength(0)
+      server = await startServer({ database, key: 'acme-test-key-1', webhooks: FAST })
+      const [body] = await receiver.delivered(1)
+      expect(body).toMatchObject({ event: 'chat.read_by_agent', attempts: 0 })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
