@@ -64,9 +64,14 @@ async function liveChanges(server: TestServer): Promise<void> {
 
 describe('export, then load', SLOW, () => {
   it('round-trips an organization: the same file again, the same answers, keys that work', async () => {
+    const world = twoTenantFixture()
+    const webhooks = [{ event: 'chat.read_by_agent' as const, url: 'http://127.0.0.1:9/hooks' }]
+    const signingKey = 'fedcba9876543210fedcba9876543210fedcba98'
+    Object.assign(world.organizations[0]!, { webhooks, webhookSigningKey: signingKey })
     const source = await startServer({
-      fixture: twoTenantFixture(),
+      fixture: world,
       database: cli.path('source.db'),
+      webhooks: { pollMs: 60_000 },
     })
     try {
       await liveChanges(source)
@@ -81,11 +86,17 @@ describe('export, then load', SLOW, () => {
       const exported = readFileSync(cli.path('acme.json'), 'utf8')
       // Only acme: nothing of the other tenant travels with it.
       expect(exported).not.toContain('globex')
+      // Its webhooks and their signing key travel too (what they had queued does not).
+      expect(JSON.parse(exported).organizations[0]).toMatchObject({
+        webhooks,
+        webhookSigningKey: signingKey,
+      })
 
       const target = await startServer({
         fixture: JSON.parse(exported),
         key: ACME_KEY,
         database: cli.path('target.db'),
+        webhooks: { pollMs: 60_000 },
       })
       try {
         const again = await cli.run([

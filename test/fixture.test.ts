@@ -232,6 +232,14 @@ describe('a fixture with an error is refused whole', () => {
     await expectRefused(fixture, 'organizations[0].customers[0].location', /not expected/)
   })
 
+  it('refuses a webhook for an event opencrunch does not send, or to a URL that is not one', async () => {
+    const fixture: any = minimal()
+    fixture.organizations[0].webhooks = [{ event: 'chat.new', url: 'https://example.com/hook' }]
+    await expectRefused(fixture, 'organizations[0].webhooks[0].event', /valid choice/)
+    fixture.organizations[0].webhooks = [{ event: 'chat.read_by_agent', url: 'example.com' }]
+    await expectRefused(fixture, 'organizations[0].webhooks[0].url', /is not a URL/)
+  })
+
   it('refuses an id too large to be exact, naming it', async () => {
     const fixture: any = minimal()
     fixture.organizations[0].agents[0].id = 1e20

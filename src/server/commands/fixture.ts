@@ -48,9 +48,10 @@ export async function loadFixtureFile(db: Db, file: string, output: Output): Pro
 
 /** "2 organizations, 3 API keys, ..." */
 export function describeSummary(summary: LoadSummary): string {
-  const parts = (Object.entries(summary) as Array<[string, number]>).map(([name, count]) =>
-    counted(count, name === 'apiKeys' ? 'API key' : name.replace(/s$/, '')),
-  )
+  const parts = (Object.entries(summary) as Array<[string, number]>)
+    // Webhooks are rare in fixtures: named only when there are some.
+    .filter(([name, count]) => name !== 'webhooks' || count > 0)
+    .map(([name, count]) => counted(count, name === 'apiKeys' ? 'API key' : name.replace(/s$/, '')))
   return parts.join(', ')
 }
 

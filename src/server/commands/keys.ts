@@ -1,21 +1,15 @@
 import type { Command } from 'commander'
 import { listApiKeys, revokeApiKey } from '../features/api-keys/api-keys.repository.js'
 import { generateApiKey, storeApiKey } from '../features/api-keys/api-keys.service.js'
-import { findOrganizationByDomain } from '../features/organization/organization.repository.js'
-import type { Queryable } from '../storage/db.js'
-import { CommandError, DATABASE_OPTION, terminal, unixNow, withDatabase } from './shared.js'
+import {
+  CommandError,
+  DATABASE_OPTION,
+  organizationId,
+  terminal,
+  unixNow,
+  withDatabase,
+} from './shared.js'
 import { table } from './table.js'
-
-async function organizationId(db: Queryable, domain: string): Promise<number> {
-  const org = await findOrganizationByDomain(db, domain)
-  if (!org) {
-    throw new CommandError(
-      `No organization "${domain}" in this database. Create it with ` +
-        `"opencrunch orgs create ${domain}", or load a fixture that has it.`,
-    )
-  }
-  return org.id
-}
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('Create, list and revoke API keys')

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolveDatabaseUrl } from '../config.js'
-import type { Db } from '../storage/db.js'
+import { findOrganizationByDomain } from '../features/organization/organization.repository.js'
+import type { Db, Queryable } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase, sqliteFile } from '../storage/open.js'
 import { CommandError } from './command-error.js'
@@ -63,4 +64,16 @@ export function counted(count: number, noun: string): string {
 /** Whole UNIX seconds now. */
 export function unixNow(): number {
   return Math.floor(Date.now() / 1000)
+}
+
+/** The id of the organization with `domain`; a `CommandError` saying how to make one if none. */
+export async function organizationId(db: Queryable, domain: string): Promise<number> {
+  const org = await findOrganizationByDomain(db, domain)
+  if (!org) {
+    throw new CommandError(
+      `No organization "${domain}" in this database. Create it with ` +
+        `"opencrunch orgs create ${domain}", or load a fixture that has it.`,
+    )
+  }
+  return org.id
 }
