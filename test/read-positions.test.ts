@@ -89,12 +89,27 @@ describe('PUT /v1/chats/readByAgent with upToMessageId', () => {
     })
   })
 
-  it('reads a side marked unread by hand again when the message covers all', async () => {
+  it('changes nothing when the message is the position itself, sent again', async () => {
     const [first] = await chat2Messages()
-    await readBy('Agent', { id: 2, read: true })
+    await readBy('Agent', { id: 2, read: true, upToMessageId: first })
+    // A colleague marks the chat unread; the first client sends its last screen again.
     await readBy('Agent', { id: 2, read: false })
     const res = await readBy('Agent', { id: 2, read: true, upToMessageId: first })
+    expect(res.body.readByAgent).toBe(false)
+    expect((await readState(2)).agent.readUpToMessageId).toBe(first)
+  })
+
+  it('reads a side marked unread by hand again with a message beyond its position', async () => {
+    await readBy('Agent', { id: 2, read: true })
+    await readBy('Agent', { id: 2, read: false })
+    const second = await post({ chat: 2, agent: 1, text: 'Noted', type: 'private' })
+    const res = await readBy('Agent', { id: 2, read: true, upToMessageId: second })
     expect(res.body.readByAgent).toBe(true)
+    expect((await readState(2)).agent).toEqual({
+      read: true,
+      readUpToMessageId: second,
+      unreadCount: 0,
+    })
   })
 
   it('works the same on the customer side and on /chats/read', async () => {

@@ -8,9 +8,9 @@ import { addressedTo, SIDE_COLUMNS, type Side } from './read-state.js'
 /**
  * `upToMessageId` (decisions section 4, extensions): a side marked read only up to the message a
  * client displayed. The side's position moves to that message, and its flag becomes what the
- * position makes it: read when no message addressed to the side lies past it. A message behind
- * the position changes nothing: a client showing an older screen never un-reads what another has
- * read, nor reads what was marked unread since.
+ * position makes it: read when no message addressed to the side lies past it. A message not
+ * beyond the position changes nothing: a client showing an older screen never un-reads what
+ * another has read, nor reads what was marked unread since.
  */
 
 const STATEMENTS = perDialect((dialect) => {
@@ -64,9 +64,10 @@ export function markReadUpTo(
     if ((await tx.get(statements.message, [messageId, chatId])) === undefined) {
       throw Errors.notFound('Message')
     }
-    // A mark behind the position comes from an older screen than one already marked: it
-    // changes nothing, not even a flag set unread by hand since.
-    if (row.position === null || messageId >= row.position) {
+    // A mark not beyond the position comes from a screen no newer than one already marked
+    // (a client sending its last displayed message again, say): it changes nothing, not even a
+    // flag set unread by hand since.
+    if (row.position === null || messageId > row.position) {
       const unread = await tx.get(statements.unreadPast[side], [chatId, messageId])
       await tx.run(statements.set[side], [unread === undefined ? 1 : 0, messageId, chatId])
     }
