@@ -18,9 +18,13 @@ beforeEach(async () => {
 })
 afterEach(() => receiver.close())
 
+/** `opencrunch webhooks add --org acme --url <the receiver> ...args` */
+const addForAcme = (...args: string[]) =>
+  run(['webhooks', 'add', '--org', 'acme', '--url', receiver.url, ...args])
+
 describe('webhooks', SLOW, () => {
   it('adds webhooks, and the server sends read changes signed with the printed key', async () => {
-    const added = await run(['webhooks', 'add', '--org', 'acme', '--url', receiver.url])
+    const added = await addForAcme()
     expect(added.code, added.stderr).toBe(0)
     expect(added.stdout.trim()).toBe(
       'Added 4 webhooks (1, 2, 3, 4) sending chat.read_by_agent, chat.unread_by_agent, ' +
@@ -53,16 +57,7 @@ describe('webhooks', SLOW, () => {
   })
 
   it('adds only the events named, and rotates the key', async () => {
-    const added = await run([
-      'webhooks',
-      'add',
-      '--org',
-      'acme',
-      '--url',
-      receiver.url,
-      '--event',
-      'chat.unread_by_agent',
-    ])
+    const added = await addForAcme('--event', 'chat.unread_by_agent')
     expect(added.stdout).toContain('Added 1 webhook (1) sending chat.unread_by_agent')
     const first = (await run(['webhooks', 'key', '--org', 'acme'])).stdout
     expect((await run(['webhooks', 'key', '--org', 'acme'])).stdout).toBe(first)
@@ -72,17 +67,7 @@ describe('webhooks', SLOW, () => {
   })
 
   it('refuses an event it does not send, or a URL that is not one, and adds nothing', async () => {
-    const event = await run([
-      'webhooks',
-      'add',
-      '--org',
-      'acme',
-      '--url',
-      receiver.url,
-      '--event',
-      'chat.read_by_agent',
-      'chat.new',
-    ])
+    const event = await addForAcme('--event', 'chat.read_by_agent', 'chat.new')
     expect(event.code).toBe(1)
     expect(event.stderr).toContain('"chat.new" is not an event opencrunch sends; it sends')
     expect(event.stderr).toContain('Nothing was added.')
@@ -91,6 +76,16 @@ describe('webhooks', SLOW, () => {
       expect(bad.code).toBe(1)
       expect(bad.stderr).toMatch(/is not (a URL|an http:\/\/ or https:\/\/ URL)/)
     }
+    const secret = await run([
+      'webhooks',
+      'add',
+      '--org',
+      'acme',
+      '--url',
+      'https://u:pw@example.com/',
+    ])
+    expect(secret.code).toBe(1)
+    expect(secret.stderr).toContain('may not hold a user name or password')
     const unknown = await run(['webhooks', 'add', '--org', 'nope', '--url', receiver.url])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('No organization "nope"')
@@ -99,8 +94,24 @@ describe('webhooks', SLOW, () => {
     expect(list.stderr).toContain('No webhooks. Add one with')
   })
 
+  it('adds an event named twice once, and refuses a webhook the organization has', async () => {
+    const twice = await addForAcme('--event', 'chat.read_by_agent', 'chat.read_by_agent')
+    expect(twice.stdout).toContain('Added 1 webhook (1) sending chat.read_by_agent to')
+    const again = await addForAcme('--event', 'chat.unread_by_agent', 'chat.read_by_agent')
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(`Webhook 1 already sends chat.read_by_agent to ${receiver.url}.`)
+    expect((await run(['webhooks', 'list'])).stdout.trim().split('\n')).toHaveLength(2)
+  })
+
+  it('refuses to seed an organization that has webhooks, saying why', async () => {
+    await addForAcme()
+    const seeded = await run(['seed', '--org', 'acme', '--chats', '5', '--messages-per-chat', '2'])
+    expect(seeded.code).toBe(1)
+    expect(seeded.stderr).toContain('"acme" has webhooks: seeding would send a read event')
+  })
+
   it('removes a webhook by id, and says so when there is none', async () => {
-    await run(['webhooks', 'add', '--org', 'acme', '--url', receiver.url])
+    await addForAcme()
     const removed = await run(['webhooks', 'remove', '2'])
     expect(removed.code).toBe(0)
     expect(removed.stderr).toContain('Removed webhook 2.')

@@ -238,6 +238,9 @@ describe('a fixture with an error is refused whole', () => {
     await expectRefused(fixture, 'organizations[0].webhooks[0].event', /valid choice/)
     fixture.organizations[0].webhooks = [{ event: 'chat.read_by_agent', url: 'example.com' }]
     await expectRefused(fixture, 'organizations[0].webhooks[0].url', /is not a URL/)
+    const twice = { event: 'chat.read_by_agent', url: 'https://example.com/hook' }
+    fixture.organizations[0].webhooks = [twice, { ...twice }]
+    await expectRefused(fixture, 'organizations[0].webhooks[1]', /given twice/)
   })
 
   it('refuses an id too large to be exact, naming it', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Fixture } from '../src/server/fixtures/fixture.schema.js'
 import { acmeOrganization, GLOBEX_KEY, globexOrganization } from './helpers/fixtures.js'
+import { asAdmin, ENGINE } from './helpers/engines.js'
 import { startReceiver, type Receiver } from './helpers/receiver.js'
 import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
 
@@ -26,6 +27,7 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   await server?.close()
+  server = undefined as unknown as TestServer
   await receiver.close()
 })
 
@@ -92,6 +94,8 @@ describe('read-change webhooks', () => {
       /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     )
     expect(new Set(bodies.map((b) => b.id)).size).toBe(4)
+    // Compact JSON on either engine, as HelpCrunch sends it.
+    for (const r of receiver.received) expect(r.raw).toBe(JSON.stringify(r.body))
     const now = Date.now() / 1000
     expect(Math.abs(first!.body.createdAt - now)).toBeLessThan(60)
   })
@@ -185,4 +189,76 @@ describe('read-change webhooks', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  // Several processes share one database on PostgreSQL only: a SQLite file has one server.
+  it.runIf(ENGINE === 'postgres')(
+    'serves one endpoint from one process at a time when two share the database',
+    async () => {
+      const slow = await startReceiver({ delayMs: 30 })
+      const dir = mkdtempSync(join(tmpdir(), 'opencrunch-webhooks-'))
+      const database = join(dir, 'data.db')
+      const servers: TestServer[] = []
+      try {
+        servers.push(await startServer({ fixture: world(ALL, slow.url), webhooks: FAST, database }))
+        servers.push(await startServer({ database, key: 'acme-test-key-1', webhooks: FAST }))
+        for (let i = 0; i < 10; i++) {
+          const res = await servers[i % 2]!.request('PUT', '/v1/chats/readByAgent', {
+            body: { id: 2, read: i % 2 === 0 },
+          })
+          expect(res.status).toBe(200)
+        }
+        const bodies = await slow.delivered(10)
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        expect(slow.received).toHaveLength(10)
+        expect(slow.inFlight()).toBe(1)
+        expect(bodies.map((b) => b.eventData.read)).toEqual(
+          Array.from({ length: 10 }, (_, i) => i % 2 === 0),
+        )
+      } finally {
+        for (const each of servers) await each.close()
+        await slow.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
+
+  it("does not let a slow receiver hold back another organization's", async () => {
+    const slow = await startReceiver({ delayMs: 1500 })
+    try {
+      const fixture = world(ALL, slow.url)
+      fixture.organizations[1] = {
+        ...fixture.organizations[1]!,
+        webhooks: [{ event: 'chat.read_by_agent', url: receiver.url }],
+      }
+      await start({ fixture })
+      await mark('Agent', 2, true)
+      await mark('Agent', 2, false)
+      await mark('Agent', 2, true)
+      const started = Date.now()
+      await mark('Agent', 50, true, GLOBEX_KEY)
+      await receiver.delivered(1)
+      expect(Date.now() - started).toBeLessThan(1200)
+      expect(slow.received.length).toBeLessThan(3)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it.runIf(ENGINE === 'postgres')(
+    'queues from a session whose search_path does not name the schema (PostgreSQL)',
+    async () => {
+      await start({ webhooks: { pollMs: 60_000 } })
+      const schema = decodeURIComponent(server.databaseUrl).match(/search_path=(\w+)/)![1]!
+      await asAdmin(async (client) => {
+        await client.query('SET search_path TO public')
+        await client.query(
+          `UPDATE ${schema}.chat_read_states SET read_by_agent = 1 WHERE chat_id = 2`,
+        )
+      })
+      const queued = await server.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM webhook_deliveries',
+      )
+      expect(queued!.n).toBe(1)
+    },
+  )
 })

@@ -97,7 +97,7 @@ function admin(sql: string): Promise<void> {
 }
 
 /** Runs `fn` on a connection of its own to the test database. */
-async function asAdmin(fn: (client: pg.Client) => Promise<void>): Promise<void> {
+export async function asAdmin(fn: (client: pg.Client) => Promise<void>): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.OPENCRUNCH_TEST_POSTGRES_URL })
   await client.connect()
   try {

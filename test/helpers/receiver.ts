@@ -17,22 +17,35 @@ export interface Receiver {
   readonly received: Received[]
   /** Statuses to answer the next requests with, in order; 200 once they are used up. */
   answerWith(...statuses: number[]): void
+  /** The most requests it was answering at once. */
+  inFlight(): number
   /** Waits until `count` requests answered 2xx have come in; returns their bodies. */
   delivered(count: number): Promise<any[]>
   close(): Promise<void>
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/**
+ * Starts a receiver on a free loopback port. `delayMs` holds each answer back that long;
+ * `inFlight` then tells how many requests it was answering at once, at most.
+ */
+export async function startReceiver({ delayMs = 0 } = {}): Promise<Receiver> {
   const received: Received[] = []
   const script: number[] = []
+  let open = 0
+  let maxOpen = 0
   const server: Server = createServer((request, response) => {
+    open += 1
+    maxOpen = Math.max(maxOpen, open)
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
-      const status = script.shift() ?? 200
-      received.push({ headers: request.headers, raw, body: JSON.parse(raw), status })
-      response.writeHead(status).end()
+      setTimeout(() => {
+        const status = script.shift() ?? 200
+        received.push({ headers: request.headers, raw, body: JSON.parse(raw), status })
+        open -= 1
+        response.writeHead(status).end()
+      }, delayMs)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -42,6 +55,7 @@ export async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
     answerWith: (...statuses) => void script.push(...statuses),
+    inFlight: () => maxOpen,
     async delivered(count) {
       await eventually(async () => ok().length >= count)
       return ok().map((r) => r.body)

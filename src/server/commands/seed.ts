@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { findOrganizationByDomain } from '../features/organization/organization.repository.js'
+import { listWebhooks } from '../features/webhooks/webhooks.repository.js'
 import { seedOrganization } from '../seed/seed.js'
 import {
   CommandError,
@@ -47,6 +48,13 @@ export function registerSeedCommand(program: Command): void {
           throw new CommandError(
             `No organization "${flags.org}" in this database. Create it first with ` +
               `"opencrunch orgs create ${flags.org}".`,
+          )
+        }
+        if ((await listWebhooks(db, org.id)).length > 0) {
+          throw new CommandError(
+            `"${flags.org}" has webhooks: seeding would send a read event for every synthetic ` +
+              'chat. Seed an organization without webhooks, or remove them first ' +
+              '("opencrunch webhooks list" and "webhooks remove ID").',
           )
         }
         terminal.err(

@@ -43,7 +43,7 @@ export function registerWebhookCommands(program: Command): void {
     .option('--event <type...>', `the events: ${READ_EVENTS.join(', ')}`)
     .option(...DATABASE_OPTION)
     .action(async (flags: Flags & { org: string; url: string; event?: string[] }) => {
-      const events = flags.event ?? [...READ_EVENTS]
+      const events = [...new Set(flags.event ?? READ_EVENTS)]
       const ids = await withDatabase(flags.database, terminal, { creates: false }, async (db) =>
         db.transaction(async (tx) => {
           const org = await organizationId(tx, flags.org)

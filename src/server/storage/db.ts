@@ -89,8 +89,8 @@ export interface Dialect {
   /** An SQL expression: the database clock's time, in whole UNIX seconds. */
   readonly nowSeconds: string
   /**
-   * An SQL expression: a random UUID (version 4) as text, new for each run of a statement (rows
-   * of one statement may share one on SQLite).
+   * An SQL expression: a random UUID (version 4) as text, new for each run of the statement it is
+   * in and the same for every row that run writes.
    */
   readonly randomUuid: string
   /**

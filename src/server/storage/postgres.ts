@@ -47,10 +47,12 @@ const POSTGRES_DIALECT: Dialect = {
   // lower() folds Σ to σ everywhere; a final ς already lower case is folded to σ too.
   unicodeLower: (expression) => `translate(lower(${expression}), 'ς', 'σ')`,
   nowSeconds: 'CAST(floor(extract(epoch FROM clock_timestamp())) AS BIGINT)',
-  randomUuid: 'CAST(gen_random_uuid() AS TEXT)',
-  // A trigger runs a function: one of its own, in the schema the migration runs in.
+  // A scalar subquery is evaluated once per run of its statement, as on SQLite.
+  randomUuid: '(SELECT CAST(gen_random_uuid() AS TEXT))',
+  // A trigger runs a function: one of its own, in the schema the migration runs in, which finds
+  // its tables there whatever the search_path of the session that fires it.
   afterUpdateTrigger: (name, table, columns, when, statements) => `
-CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $trigger$
+CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $trigger$
 BEGIN
 ${statements.map((statement) => `  ${statement};`).join('\n')}
   RETURN NULL;

@@ -8,10 +8,14 @@ import type { DeliveryRow } from './webhook-queue.repository.js'
  * HMAC-SHA1 of the exact body keyed with the organization's signing key.
  */
 
-/** The body of an attempt: `attempts` counts the attempts before it; times are UNIX seconds. */
+/**
+ * The body of an attempt: `attempts` counts the attempts before it; times are UNIX seconds. The
+ * event's data is written compact, whichever engine built it (PostgreSQL's JSON text has spaces).
+ */
 export function envelope(delivery: DeliveryRow, now: number): string {
+  const data = JSON.stringify(JSON.parse(delivery.event_data))
   return (
-    `{"event":${JSON.stringify(delivery.event)},"eventData":${delivery.event_data},` +
+    `{"event":${JSON.stringify(delivery.event)},"eventData":${data},` +
     `"attempts":${delivery.attempts},"lastAttemptAt":${now},"createdAt":${delivery.created_at},` +
     `"id":${JSON.stringify(delivery.event_id)}}`
   )

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto'
 import type { Db } from '../../storage/db.js'
 import { attempt } from './webhook-delivery.js'
 import {
   deleteDelivery,
-  endpointsWithWork,
-  leaseWebhook,
+  dueEndpoints,
+  giveUp,
   nextDelivery,
-  recordFailure,
-  releaseWebhook,
+  releaseLease,
   renewLease,
+  scheduleRetry,
+  takeLease,
   type Endpoint,
 } from './webhook-queue.repository.js'
 
@@ -36,8 +38,14 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   fetch: (...args) => fetch(...args),
 }
 
-/** Deliveries sent to one endpoint in a row before the others get their turn. */
+/** Deliveries sent to one endpoint in a row before the next round. */
 const BATCH = 100
+
+/** Endpoints served at once, so that a slow receiver holds back only its own deliveries. */
+const PARALLEL = 8
+
+/** The longest wait between rounds after the database failed, in ms. */
+const MAX_BACKOFF_MS = 30_000
 
 export interface WebhookLogger {
   warn(details: object, message: string): void
@@ -55,8 +63,10 @@ const seconds = () => Math.floor(Date.now() / 1000)
  * Delivers the webhook queue in the background: each endpoint's deliveries (an organization's
  * URL, for every event type it takes) in the order they were queued, one at a time, so a
  * receiver sees a chat's read changes in the order they happened; a failed one holds back those
- * after it until it is delivered or given up on. An endpoint is leased while it is served, so
- * that several processes on one database never send the same delivery twice at once. Delivery is at least once: a receiver may see an event again (the same `id`)
+ * after it until it is delivered or given up on. Up to 8 endpoints are served at once, each on its
+ * own, so a slow receiver holds back only its own deliveries. An endpoint is leased while it is
+ * served, so that several processes on one database never send to it at
+ * the same time. Delivery is at least once: a receiver may see an event again (the same `id`)
  * when a process stops between the receiver's answer and the queue's update.
  */
 export function startWebhookDispatcher(
@@ -64,19 +74,20 @@ export function startWebhookDispatcher(
   settings: WebhookSettings,
   log: WebhookLogger,
 ): WebhookDispatcher {
+  const owner = randomUUID()
   const stopping = new AbortController()
   // Long enough for a whole attempt; renewed before each.
   const leaseSeconds = Math.ceil(settings.timeoutMs / 1000) + 30
   let timer: NodeJS.Timeout | undefined
   let round: Promise<void> = Promise.resolve()
+  let failures = 0
 
   async function drain(endpoint: Endpoint): Promise<void> {
     for (let sent = 0; sent < BATCH && !stopping.signal.aborted; sent++) {
       const delivery = await nextDelivery(db, endpoint)
-      const now = seconds()
-      if (delivery === undefined || delivery.next_attempt_at > now) return
-      await renewLease(db, endpoint.lead, now + leaseSeconds)
-      const outcome = await attempt(delivery, now, {
+      if (delivery === undefined || delivery.next_attempt_at > seconds()) return
+      if (!(await renewLease(db, endpoint, owner, leaseSeconds))) return
+      const outcome = await attempt(delivery, seconds(), {
         fetch: settings.fetch,
         timeoutMs: settings.timeoutMs,
         stop: stopping.signal,
@@ -85,9 +96,9 @@ export function startWebhookDispatcher(
         await deleteDelivery(db, delivery.id)
         continue
       }
+      // Retries count from the end of the attempt that failed.
+      const now = seconds()
       const delay = settings.retryDelaysSeconds[delivery.attempts]
-      const retryAt = delay === undefined ? null : now + delay
-      await recordFailure(db, delivery.id, now, outcome.error, retryAt)
       const details = {
         delivery: delivery.id,
         event: delivery.event,
@@ -95,44 +106,73 @@ export function startWebhookDispatcher(
         error: outcome.error,
         attempts: delivery.attempts + 1,
       }
-      if (retryAt === null) log.error(details, 'webhook delivery given up after its last retry')
-      else log.warn({ ...details, retryAt }, 'webhook delivery failed; it will be sent again')
+      if (delay === undefined) {
+        await giveUp(db, delivery.id, now, outcome.error)
+        log.error(details, 'webhook delivery given up after its last retry')
+      } else {
+        await scheduleRetry(db, delivery.id, now, outcome.error, now + delay)
+        log.warn(
+          { ...details, retryAt: now + delay },
+          'webhook delivery failed; it will be sent again',
+        )
+      }
       return
     }
   }
 
-  async function serve(): Promise<void> {
-    for (const endpoint of await endpointsWithWork(db)) {
-      if (stopping.signal.aborted) return
-      const now = seconds()
-      if (!(await leaseWebhook(db, endpoint.lead, now, now + leaseSeconds))) continue
-      try {
-        await drain(endpoint)
-      } finally {
-        await releaseWebhook(db, endpoint.lead)
-      }
+  async function serveEndpoint(endpoint: Endpoint): Promise<void> {
+    if (!(await takeLease(db, endpoint, owner, leaseSeconds))) return
+    try {
+      await drain(endpoint)
+    } finally {
+      await releaseLease(db, endpoint, owner)
     }
   }
 
-  function schedule(): void {
+  /** Endpoints this process is serving, by organization and URL. */
+  const active = new Map<string, Promise<void>>()
+
+  function failed(error: unknown): void {
+    if (stopping.signal.aborted) return
+    failures += 1
+    log.error({ err: error }, 'delivering webhooks failed; trying again later')
+  }
+
+  /** Starts serving the due endpoints it is not serving yet, up to 8 at once; never waits for them. */
+  async function tick(): Promise<void> {
+    for (const endpoint of await dueEndpoints(db, seconds())) {
+      if (active.size >= PARALLEL || stopping.signal.aborted) return
+      const key = JSON.stringify([endpoint.organization_id, endpoint.url])
+      if (active.has(key)) continue
+      const work = serveEndpoint(endpoint)
+        .catch(failed)
+        .finally(() => active.delete(key))
+      active.set(key, work)
+    }
+    failures = 0
+  }
+
+  function schedule(delayMs: number): void {
     timer = setTimeout(() => {
-      round = serve()
-        .catch((error: unknown) => {
-          if (!stopping.signal.aborted) log.error({ err: error }, 'delivering webhooks failed')
-        })
+      round = tick()
+        .catch(failed)
         .finally(() => {
-          if (!stopping.signal.aborted) schedule()
+          if (stopping.signal.aborted) return
+          // After failures, wait twice as long each time, up to 30 s.
+          const backoff = settings.pollMs * 2 ** failures
+          schedule(Math.min(backoff, Math.max(MAX_BACKOFF_MS, settings.pollMs)))
         })
-    }, settings.pollMs)
+    }, delayMs)
     timer.unref()
   }
 
-  schedule()
+  schedule(settings.pollMs)
   return {
     async stop() {
       stopping.abort(new Error('the server is stopping'))
       clearTimeout(timer)
       await round
+      await Promise.all(active.values())
     },
   }
 }

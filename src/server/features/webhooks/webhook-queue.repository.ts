@@ -1,19 +1,21 @@
 import type { Queryable } from '../../storage/db.js'
+import { perDialect } from '../../storage/per-dialect.js'
 
 /**
- * The delivery queue (migration 007): rows the read-change triggers insert, one per webhook per
+ * The delivery queue (migration 007): rows the read-change trigger inserts, one per webhook per
  * event. Deliveries to one endpoint (an organization's URL, whatever the event types of its
  * webhooks) go out one at a time in the order they were queued, so a receiver sees a chat's read
- * and unread in the order they happened. An endpoint is served by whoever holds the lease of its
- * lead webhook (its lowest id): one process among several on one PostgreSQL.
+ * and unread in the order they happened. Only the endpoint's oldest delivery is ever attempted,
+ * so only it can be waiting for a retry. An endpoint is served by the holder of its lease: one
+ * process among several on one PostgreSQL. Leases are timed by the database's clock.
  */
 
-/** An endpoint with deliveries waiting, by its lead webhook. */
+/** An organization's URL, which its webhooks' deliveries go to one at a time. */
 export interface Endpoint {
-  lead: number
   organization_id: number
   url: string
 }
+
 /** One delivery, with what sending it needs. */
 export interface DeliveryRow {
   id: number
@@ -27,38 +29,60 @@ export interface DeliveryRow {
   signing_key: string | null
 }
 
-/** Endpoints with something left to deliver, in the order of their lead webhooks. */
-export function endpointsWithWork(db: Queryable) {
+/** Endpoints whose oldest delivery is due at `now`, the longest waiting first. */
+export function dueEndpoints(db: Queryable, now: number) {
   return db.all<Endpoint>(
-    `SELECT MIN(w.id) AS lead, w.organization_id, w.url FROM webhooks w
-     WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.failed_at IS NULL)
+    `SELECT w.organization_id, w.url
+     FROM webhooks w JOIN webhook_deliveries d ON d.webhook_id = w.id
+     WHERE d.failed_at IS NULL
      GROUP BY w.organization_id, w.url
-     ORDER BY lead`,
+     HAVING MAX(d.next_attempt_at) <= ?
+     ORDER BY MIN(d.id)`,
+    [now],
   )
 }
 
-/** Takes the lease of a webhook until `until`; false when another holder's lease is live. */
-export async function leaseWebhook(
+const LEASES = perDialect(({ nowSeconds }) => ({
+  take: `INSERT INTO webhook_leases (organization_id, url, owner, until)
+    VALUES (?, ?, ?, ${nowSeconds} + ?)
+    ON CONFLICT (organization_id, url) DO UPDATE SET owner = excluded.owner, until = excluded.until
+    WHERE webhook_leases.until < ${nowSeconds}
+    RETURNING owner`,
+  renew: `UPDATE webhook_leases SET until = ${nowSeconds} + ?
+    WHERE organization_id = ? AND url = ? AND owner = ?`,
+  release: 'DELETE FROM webhook_leases WHERE organization_id = ? AND url = ? AND owner = ?',
+}))
+
+/** Takes the endpoint's lease for `owner`, for `seconds`; false while another holds it. */
+export async function takeLease(db: Queryable, endpoint: Endpoint, owner: string, seconds: number) {
+  const taken = await db.get(LEASES(db.dialect).take, [
+    endpoint.organization_id,
+    endpoint.url,
+    owner,
+    seconds,
+  ])
+  return taken !== undefined
+}
+
+/** Extends a lease `owner` holds by `seconds` from now; false when it has lost it. */
+export async function renewLease(
   db: Queryable,
-  webhookId: number,
-  now: number,
-  until: number,
-): Promise<boolean> {
-  const changed = await db.run(
-    'UPDATE webhooks SET lease_until = ? WHERE id = ? AND (lease_until IS NULL OR lease_until < ?)',
-    [until, webhookId, now],
-  )
-  return changed === 1
+  endpoint: Endpoint,
+  owner: string,
+  seconds: number,
+) {
+  const renewed = await db.run(LEASES(db.dialect).renew, [
+    seconds,
+    endpoint.organization_id,
+    endpoint.url,
+    owner,
+  ])
+  return renewed === 1
 }
 
-/** Moves the end of a lease this holder took. */
-export function renewLease(db: Queryable, webhookId: number, until: number) {
-  return db.run('UPDATE webhooks SET lease_until = ? WHERE id = ?', [until, webhookId])
-}
-
-/** Ends a lease, so that the next round (of any process) may take the webhook. */
-export function releaseWebhook(db: Queryable, webhookId: number) {
-  return db.run('UPDATE webhooks SET lease_until = NULL WHERE id = ?', [webhookId])
+/** Gives up a lease `owner` holds, so that the next round (of any process) may take it. */
+export function releaseLease(db: Queryable, endpoint: Endpoint, owner: string) {
+  return db.run(LEASES(db.dialect).release, [endpoint.organization_id, endpoint.url, owner])
 }
 
 /** The endpoint's oldest delivery not given up on, if any. */
@@ -80,21 +104,28 @@ export function deleteDelivery(db: Queryable, id: number) {
   return db.run('DELETE FROM webhook_deliveries WHERE id = ?', [id])
 }
 
-/**
- * A failed attempt at `now`: tried again at `retryAt`, or given up on when `retryAt` is null
- * (kept, with its error, for `opencrunch webhooks list`).
- */
-export function recordFailure(
+/** A failed attempt at `now`, to be made again at `retryAt`. */
+export function scheduleRetry(
   db: Queryable,
   id: number,
   now: number,
   error: string,
-  retryAt: number | null,
+  retryAt: number,
 ) {
   return db.run(
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?,
-       next_attempt_at = COALESCE(CAST(? AS BIGINT), next_attempt_at), failed_at = CASE WHEN CAST(? AS BIGINT) IS NULL THEN CAST(? AS BIGINT) END
+    `UPDATE webhook_deliveries
+     SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?
      WHERE id = ?`,
-    [now, error, retryAt, retryAt, now, id],
+    [now, error, retryAt, id],
+  )
+}
+
+/** A failed last attempt at `now`: kept, with its error, for `opencrunch webhooks list`. */
+export function giveUp(db: Queryable, id: number, now: number, error: string) {
+  return db.run(
+    `UPDATE webhook_deliveries
+     SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, failed_at = ?
+     WHERE id = ?`,
+    [now, error, now, id],
   )
 }

@@ -30,6 +30,14 @@ export async function insertWebhook(
   return row!.id
 }
 
+/** The organization's webhook sending `event` to `url`, if it has one. */
+export function findWebhook(db: Queryable, organizationId: number, event: string, url: string) {
+  return db.get<{ id: number }>(
+    'SELECT id FROM webhooks WHERE organization_id = ? AND event = ? AND url = ?',
+    [organizationId, event, url],
+  )
+}
+
 /** Every webhook, or one organization's, with its queue's state; in id order. */
 export function listWebhooks(db: Queryable, organizationId: number | null) {
   return db.all<WebhookListRow>(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Queryable } from '../../storage/db.js'
-import { findSigningKey, insertWebhook, setSigningKey } from './webhooks.repository.js'
+import { findSigningKey, findWebhook, insertWebhook, setSigningKey } from './webhooks.repository.js'
 
 /**
  * The events opencrunch sends (decisions section 4, extensions): a side's read flag turned true
@@ -15,11 +15,8 @@ export const READ_EVENTS = [
 ] as const
 export type ReadEvent = (typeof READ_EVENTS)[number]
 
-/** Why a webhook cannot be added, in words a person can act on; null when it can. */
-export function webhookProblem(event: string, url: string): string | null {
-  if (!(READ_EVENTS as readonly string[]).includes(event)) {
-    return `"${event}" is not an event opencrunch sends; it sends ${READ_EVENTS.join(', ')}.`
-  }
+/** Why `url` cannot take webhooks, in words a person can act on; null when it can. */
+export function urlProblem(url: string): string | null {
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -29,7 +26,18 @@ export function webhookProblem(event: string, url: string): string | null {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     return `"${url}" is not an http:// or https:// URL.`
   }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // fetch refuses them, and `webhooks list` would show the password.
+    return 'A webhook URL may not hold a user name or password; a receiver checks the signature.'
+  }
   return null
+}
+
+/** Why `event` cannot be sent; null when it can. */
+function eventProblem(event: string): string | null {
+  return (READ_EVENTS as readonly string[]).includes(event)
+    ? null
+    : `"${event}" is not an event opencrunch sends; it sends ${READ_EVENTS.join(', ')}.`
 }
 
 /**
@@ -50,9 +58,9 @@ export async function ensureSigningKey(db: Queryable, organizationId: number): P
 }
 
 /**
- * Adds a webhook for each of `events` at `url`, after checking them all, and gives the
- * organization a signing key if it has none. Throws an `Error` naming the first problem.
- * Returns the new webhooks' ids, in the order of `events`.
+ * Adds a webhook for each of `events` (each once) at `url`, after checking them all, and gives
+ * the organization a signing key if it has none. Throws an `Error` naming the first problem,
+ * among them a webhook the organization already has. Returns the new webhooks' ids, in order.
  */
 export async function addWebhooks(
   db: Queryable,
@@ -61,13 +69,19 @@ export async function addWebhooks(
   url: string,
   now: number,
 ): Promise<number[]> {
-  for (const event of events) {
-    const problem = webhookProblem(event, url)
+  const wanted = [...new Set(events)]
+  for (const problem of [...wanted.map(eventProblem), urlProblem(url)]) {
     if (problem !== null) throw new Error(problem)
+  }
+  for (const event of wanted) {
+    const existing = await findWebhook(db, organizationId, event, url)
+    if (existing !== undefined) {
+      throw new Error(`Webhook ${existing.id} already sends ${event} to ${url}.`)
+    }
   }
   await ensureSigningKey(db, organizationId)
   const ids: number[] = []
-  for (const event of events) {
+  for (const event of wanted) {
     ids.push(await insertWebhook(db, { organizationId, event, url, createdAt: now }))
   }
   return ids

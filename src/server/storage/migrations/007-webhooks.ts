@@ -2,11 +2,11 @@ import type { Dialect } from '../db.js'
 
 /**
  * Webhooks for read changes (decisions section 4, extensions): an organization's webhooks, each
- * one event type and one URL as HelpCrunch configures them, its signing key, and a queue of
- * deliveries.
+ * one event type and one URL as HelpCrunch configures them, its signing key, a queue of
+ * deliveries, and the leases that say which process sends to an endpoint.
  *
- * A trigger on `chat_read_states` queues a delivery for every webhook of the event whenever a side's
- * flag changes, whatever changed it (a mark-read, a message, a snooze ending), inside the
+ * A trigger on `chat_read_states` queues a delivery for every webhook of the event whenever a
+ * side's flag changes, whatever changed it (a mark-read, a message, a snooze ending), inside the
  * statement that changed it: an event is queued exactly when its change commits, and is not lost
  * if the process dies right after. With no webhook for the event the trigger inserts nothing.
  * The server delivers the queue (features/webhooks) and deletes what was delivered.
@@ -44,10 +44,19 @@ CREATE TABLE webhooks (
   organization_id ${bigint} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
   event TEXT NOT NULL,
   url TEXT NOT NULL,
-  created_at ${bigint} NOT NULL,
-  lease_until ${bigint}
+  created_at ${bigint} NOT NULL
 );
-CREATE INDEX webhooks_event ON webhooks (organization_id, event);
+CREATE UNIQUE INDEX webhooks_event ON webhooks (organization_id, event, url);
+
+-- Who sends to an endpoint (an organization's URL) now: one process at a time, so that its
+-- deliveries go out one by one, in order.
+CREATE TABLE webhook_leases (
+  organization_id ${bigint} NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  until ${bigint} NOT NULL,
+  PRIMARY KEY (organization_id, url)
+);
 
 CREATE TABLE webhook_deliveries (
   id ${autoId},
