@@ -27,8 +27,9 @@ describe('webhooks', SLOW, () => {
     const added = await addForAcme()
     expect(added.code, added.stderr).toBe(0)
     expect(added.stdout.trim()).toBe(
-      'Added 4 webhooks (1, 2, 3, 4) sending chat.read_by_agent, chat.unread_by_agent, ' +
-        `chat.read_by_customer, chat.unread_by_customer to ${receiver.url}.`,
+      'Added 7 webhooks (1, 2, 3, 4, 5, 6, 7) sending chat.read_by_agent, chat.unread_by_agent, ' +
+        'chat.read_by_customer, chat.unread_by_customer, message.chat.customer, ' +
+        `message.chat.agent, message.private to ${receiver.url}.`,
     )
     const key = await run(['webhooks', 'key', '--org', 'acme'])
     expect(key.stdout).toMatch(/^[0-9a-f]{40}\n$/)

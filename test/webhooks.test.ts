@@ -262,3 +262,65 @@ describe('read-change webhooks', () => {
     },
   )
 })
+
+describe("HelpCrunch's message webhooks", () => {
+  const MESSAGES = ['message.chat.customer', 'message.chat.agent', 'message.private']
+
+  it('sends each message with the shape HelpCrunch shows: chat_id, agent, customer, message', async () => {
+    await start({ fixture: world(MESSAGES) })
+    const post = (body: Record<string, unknown>) =>
+      server.request('POST', '/v1/messages', { body: { chat: 2, ...body } })
+    const customer = await post({ text: 'Hello?', type: 'message' })
+    await post({ agent: 1, text: 'Here', type: 'message' })
+    await post({ agent: 2, text: 'VIP, be quick', type: 'private' })
+    await post({ text: 'Assigned', type: 'tech' })
+    const bodies = await receiver.delivered(3)
+    expect(bodies.map((b) => b.event)).toEqual(MESSAGES)
+    expect(bodies[0].eventData).toEqual({
+      chat_id: 2,
+      agent: null,
+      customer: { id: 100, name: 'Alice', email: 'alice@example.com', userId: 'alice-1' },
+      message: {
+        applicationId: 1,
+        broadcastType: null,
+        createdAt: customer.body.createdAt,
+        edited: false,
+        id: customer.body.id,
+        read: false,
+        text: 'Hello?',
+        updatedAt: null,
+      },
+    })
+    expect(bodies[1].eventData.agent).toEqual({
+      id: 1,
+      name: 'Sarah',
+      email: 'sarah@acme.test',
+      role: 'admin',
+    })
+    // A note on a chat the agents have read is read, as GET /messages says.
+    const listed = (await server.request('GET', '/v1/chats/2/messages')).body.data
+    expect(bodies[2].eventData.message.read).toBe(listed[0].read)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(receiver.received).toHaveLength(3)
+  })
+
+  it('queues the message before the read changes it makes, on one endpoint', async () => {
+    await start({ fixture: world(['message.chat.customer', 'chat.unread_by_agent']) })
+    await server.request('PUT', '/v1/chats/readByAgent', { body: { id: 2, read: true } })
+    await server.request('POST', '/v1/messages', { body: { chat: 2, text: 'Hi', type: 'message' } })
+    const bodies = await receiver.delivered(2)
+    expect(bodies.map((b) => b.event)).toEqual(['message.chat.customer', 'chat.unread_by_agent'])
+  })
+
+  it('queues nothing when a message is refused', async () => {
+    await start({ fixture: world(MESSAGES), webhooks: { pollMs: 60_000 } })
+    const bad = await server.request('POST', '/v1/messages', {
+      body: { chat: 2, agent: 999, text: 'Who?', type: 'message' },
+    })
+    expect(bad.status).toBe(404)
+    const queued = await server.db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM webhook_deliveries',
+    )
+    expect(queued!.n).toBe(0)
+  })
+})

@@ -8,7 +8,7 @@ import {
   addWebhooks,
   ensureSigningKey,
   generateSigningKey,
-  READ_EVENTS,
+  WEBHOOK_EVENTS,
 } from '../features/webhooks/webhooks.service.js'
 import {
   CommandError,
@@ -33,17 +33,17 @@ interface Flags {
 export function registerWebhookCommands(program: Command): void {
   const webhooks = program
     .command('webhooks')
-    .description('Send read changes to a URL, signed as HelpCrunch signs webhooks')
+    .description('Send read changes and messages to a URL, signed as HelpCrunch signs webhooks')
 
   webhooks
     .command('add')
-    .description('Add a webhook for each event given (default: all four read events)')
+    .description('Add a webhook for each event given (default: every event opencrunch sends)')
     .requiredOption('--org <domain>', 'the organization whose events are sent')
     .requiredOption('--url <url>', 'where to POST them (http:// or https://)')
-    .option('--event <type...>', `the events: ${READ_EVENTS.join(', ')}`)
+    .option('--event <type...>', `the events (default: all): ${WEBHOOK_EVENTS.join(', ')}`)
     .option(...DATABASE_OPTION)
     .action(async (flags: Flags & { org: string; url: string; event?: string[] }) => {
-      const events = [...new Set(flags.event ?? READ_EVENTS)]
+      const events = [...new Set(flags.event ?? WEBHOOK_EVENTS)]
       const ids = await withDatabase(flags.database, terminal, { creates: false }, async (db) =>
         db.transaction(async (tx) => {
           const org = await organizationId(tx, flags.org)

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../../storage/db.js'
 import { findReadPositions, lockChat } from '../chats/chats.repository.js'
 import { recordMessage, type MessageKind } from '../chats/message-effects.js'
 import { existsInOrganization } from '../scoped.repository.js'
+import { queueMessageEvent } from '../webhooks/message-events.js'
 import { presentMessage } from './messages.presenter.js'
 import { countMessages, findMessage, insertMessage, listMessages } from './messages.repository.js'
 
@@ -63,6 +64,15 @@ export async function appendMessage(
     agentId: input.agentId,
     sender: kind === 'customer' ? 'customer' : 'agent',
     type: input.type,
+    text: input.text,
+    createdAt: input.createdAt,
+  })
+  await queueMessageEvent(tx, organizationId, {
+    id,
+    chatId: input.chatId,
+    sender: kind === 'customer' ? 'customer' : 'agent',
+    type: input.type,
+    agentId: input.agentId,
     text: input.text,
     createdAt: input.createdAt,
   })

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Queryable } from '../../storage/db.js'
+import { MESSAGE_EVENTS } from './message-events.js'
 import { findSigningKey, findWebhook, insertWebhook, setSigningKey } from './webhooks.repository.js'
 
 /**
  * The events opencrunch sends (decisions section 4, extensions): a side's read flag turned true
  * (`read_by_*`) or false (`unread_by_*`), whatever turned it: a mark-read call, a message, a
- * snooze ending. HelpCrunch's own webhook events are not sent yet.
+ * snooze ending.
  */
 export const READ_EVENTS = [
   'chat.read_by_agent',
@@ -14,6 +15,10 @@ export const READ_EVENTS = [
   'chat.unread_by_customer',
 ] as const
 export type ReadEvent = (typeof READ_EVENTS)[number]
+
+/** Every event a webhook can take: the read changes, and HelpCrunch's message events. */
+export const WEBHOOK_EVENTS = [...READ_EVENTS, ...MESSAGE_EVENTS] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 
 /** Why `url` cannot take webhooks, in words a person can act on; null when it can. */
 export function urlProblem(url: string): string | null {
@@ -35,9 +40,9 @@ export function urlProblem(url: string): string | null {
 
 /** Why `event` cannot be sent; null when it can. */
 function eventProblem(event: string): string | null {
-  return (READ_EVENTS as readonly string[]).includes(event)
+  return (WEBHOOK_EVENTS as readonly string[]).includes(event)
     ? null
-    : `"${event}" is not an event opencrunch sends; it sends ${READ_EVENTS.join(', ')}.`
+    : `"${event}" is not an event opencrunch sends; it sends ${WEBHOOK_EVENTS.join(', ')}.`
 }
 
 /**
