@@ -102,6 +102,11 @@ describe('webhooks', SLOW, () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(`Webhook 1 already sends chat.read_by_agent to ${receiver.url}.`)
     expect((await run(['webhooks', 'list'])).stdout.trim().split('\n')).toHaveLength(2)
+    // One URL, however it is spelled.
+    const spelled = receiver.url.replace('http://', 'HTTP://').replace('/hooks', '/./hooks')
+    const same = await run(['webhooks', 'add', '--org', 'acme', '--url', ` ${spelled}`])
+    expect(same.code).toBe(1)
+    expect(same.stderr).toContain(`already sends chat.read_by_agent to ${receiver.url}.`)
   })
 
   it('refuses to seed an organization that has webhooks, saying why', async () => {

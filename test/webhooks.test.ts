@@ -7,6 +7,12 @@ import type { Fixture } from '../src/server/fixtures/fixture.schema.js'
 import { acmeOrganization, GLOBEX_KEY, globexOrganization } from './helpers/fixtures.js'
 import { asAdmin, ENGINE } from './helpers/engines.js'
 import { startReceiver, type Receiver } from './helpers/receiver.js'
+import {
+  deleteDelivery,
+  nextDelivery,
+  scheduleRetry,
+  takeLease,
+} from '../src/server/features/webhooks/webhook-queue.repository.js'
 import { startServer, type TestServer, type TestServerOptions } from './helpers/server.js'
 
 // Read-change events (decisions.md section 4), delivered to a real HTTP receiver, signed as
@@ -261,6 +267,29 @@ describe('read-change webhooks', () => {
       expect(queued!.n).toBe(1)
     },
   )
+})
+
+describe('the delivery queue', () => {
+  it('lets a process that lost its lease write nothing of a delivery it was sending', async () => {
+    await start({ webhooks: { pollMs: 60_000 } })
+    await mark('Agent', 2, true)
+    const endpoint = { organization_id: 1, url: receiver.url }
+    expect(await takeLease(server.db, endpoint, 'a', 60)).toBe(true)
+    expect(await takeLease(server.db, endpoint, 'b', 60)).toBe(false)
+    const delivery = (await nextDelivery(server.db, endpoint))!
+    // A stalls past its lease; B takes the endpoint over.
+    await server.db.run('UPDATE webhook_leases SET until = 0')
+    expect(await takeLease(server.db, endpoint, 'b', 60)).toBe(true)
+    const a = { endpoint, owner: 'a' }
+    expect(await deleteDelivery(server.db, delivery.id, a)).toBe(0)
+    const failure = { now: 1, error: 'late', retryAt: 2 }
+    expect(await scheduleRetry(server.db, a, delivery.id, failure)).toBe(0)
+    expect((await nextDelivery(server.db, endpoint))!).toMatchObject({
+      id: delivery.id,
+      attempts: 0,
+    })
+    expect(await deleteDelivery(server.db, delivery.id, { endpoint, owner: 'b' })).toBe(1)
+  })
 })
 
 describe("HelpCrunch's message webhooks", () => {

@@ -8,6 +8,7 @@ import {
   addWebhooks,
   ensureSigningKey,
   generateSigningKey,
+  normalUrl,
   WEBHOOK_EVENTS,
 } from '../features/webhooks/webhooks.service.js'
 import {
@@ -56,7 +57,7 @@ export function registerWebhookCommands(program: Command): void {
       )
       terminal.out(
         `Added ${counted(ids.length, 'webhook')} (${ids.join(', ')}) sending ` +
-          `${events.join(', ')} to ${flags.url}.`,
+          `${events.join(', ')} to ${normalUrl(flags.url)}.`,
       )
       terminal.err(
         `Each request carries X-HelpCrunch-Signature, keyed with "opencrunch webhooks key --org ${flags.org}".`,

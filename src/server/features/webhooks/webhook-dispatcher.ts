@@ -38,8 +38,12 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   fetch: (...args) => fetch(...args),
 }
 
-/** Deliveries sent to one endpoint in a row before the next round. */
+/**
+ * Deliveries sent to one endpoint in a turn, and how long a turn may last: then the endpoint
+ * lets the others have its place, and is served again by a later tick.
+ */
 const BATCH = 100
+const TURN_MS = 5000
 
 /** Endpoints served at once, so that a slow receiver holds back only its own deliveries. */
 const PARALLEL = 8
@@ -83,7 +87,9 @@ export function startWebhookDispatcher(
   let failures = 0
 
   async function drain(endpoint: Endpoint): Promise<void> {
-    for (let sent = 0; sent < BATCH && !stopping.signal.aborted; sent++) {
+    const holder = { endpoint, owner }
+    const until = Date.now() + TURN_MS
+    for (let sent = 0; sent < BATCH && Date.now() < until && !stopping.signal.aborted; sent++) {
       const delivery = await nextDelivery(db, endpoint)
       if (delivery === undefined || delivery.next_attempt_at > seconds()) return
       if (!(await renewLease(db, endpoint, owner, leaseSeconds))) return
@@ -93,7 +99,7 @@ export function startWebhookDispatcher(
         stop: stopping.signal,
       })
       if (outcome.delivered) {
-        await deleteDelivery(db, delivery.id)
+        await deleteDelivery(db, delivery.id, holder)
         continue
       }
       // Retries count from the end of the attempt that failed.
@@ -107,10 +113,14 @@ export function startWebhookDispatcher(
         attempts: delivery.attempts + 1,
       }
       if (delay === undefined) {
-        await giveUp(db, delivery.id, now, outcome.error)
+        await giveUp(db, holder, delivery.id, { now, error: outcome.error })
         log.error(details, 'webhook delivery given up after its last retry')
       } else {
-        await scheduleRetry(db, delivery.id, now, outcome.error, now + delay)
+        await scheduleRetry(db, holder, delivery.id, {
+          now,
+          error: outcome.error,
+          retryAt: now + delay,
+        })
         log.warn(
           { ...details, retryAt: now + delay },
           'webhook delivery failed; it will be sent again',
@@ -141,7 +151,7 @@ export function startWebhookDispatcher(
   /** Starts serving the due endpoints it is not serving yet, up to 8 at once; never waits for them. */
   async function tick(): Promise<void> {
     for (const endpoint of await dueEndpoints(db, seconds())) {
-      if (active.size >= PARALLEL || stopping.signal.aborted) return
+      if (active.size >= PARALLEL || stopping.signal.aborted) break
       const key = JSON.stringify([endpoint.organization_id, endpoint.url])
       if (active.has(key)) continue
       const work = serveEndpoint(endpoint)

@@ -29,15 +29,23 @@ export interface DeliveryRow {
   signing_key: string | null
 }
 
-/** Endpoints whose oldest delivery is due at `now`, the longest waiting first. */
+/**
+ * Endpoints whose oldest delivery is due at `now`, the longest waiting first. Each webhook's
+ * oldest delivery is one lookup in the queue's index, however long the queue; only an endpoint's
+ * oldest can be waiting for a retry, so an endpoint is due when none of its webhooks' oldest is.
+ */
 export function dueEndpoints(db: Queryable, now: number) {
+  const oldest = (column: string) =>
+    `(SELECT d.${column} FROM webhook_deliveries d
+      WHERE d.webhook_id = w.id AND d.failed_at IS NULL ORDER BY d.id LIMIT 1)`
   return db.all<Endpoint>(
-    `SELECT w.organization_id, w.url
-     FROM webhooks w JOIN webhook_deliveries d ON d.webhook_id = w.id
-     WHERE d.failed_at IS NULL
-     GROUP BY w.organization_id, w.url
-     HAVING MAX(d.next_attempt_at) <= ?
-     ORDER BY MIN(d.id)`,
+    `SELECT organization_id, url
+     FROM (SELECT w.organization_id, w.url, ${oldest('id')} AS first,
+             ${oldest('next_attempt_at')} AS due
+           FROM webhooks w) heads
+     GROUP BY organization_id, url
+     HAVING MAX(due) <= ?
+     ORDER BY MIN(first)`,
     [now],
   )
 }
@@ -99,33 +107,57 @@ export function nextDelivery(db: Queryable, endpoint: Endpoint) {
   )
 }
 
+/**
+ * What the holder of an endpoint's lease may write of a delivery: nothing once another process
+ * has taken the lease (this one stalled past its end), which serves the delivery itself.
+ */
+const WHILE_LEASED = `id = ? AND EXISTS (SELECT 1 FROM webhook_leases l
+  WHERE l.organization_id = ? AND l.url = ? AND l.owner = ?)`
+
+/** Who writes a delivery's outcome: the lease holder, for that endpoint. */
+export interface Holder {
+  readonly endpoint: Endpoint
+  readonly owner: string
+}
+
+const held = (id: number, { endpoint, owner }: Holder) => [
+  id,
+  endpoint.organization_id,
+  endpoint.url,
+  owner,
+]
+
 /** A delivery the receiver took: nothing is kept of it. */
-export function deleteDelivery(db: Queryable, id: number) {
-  return db.run('DELETE FROM webhook_deliveries WHERE id = ?', [id])
+export function deleteDelivery(db: Queryable, id: number, holder: Holder) {
+  return db.run(`DELETE FROM webhook_deliveries WHERE ${WHILE_LEASED}`, held(id, holder))
 }
 
 /** A failed attempt at `now`, to be made again at `retryAt`. */
 export function scheduleRetry(
   db: Queryable,
+  holder: Holder,
   id: number,
-  now: number,
-  error: string,
-  retryAt: number,
+  failure: { now: number; error: string; retryAt: number },
 ) {
   return db.run(
     `UPDATE webhook_deliveries
      SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?
-     WHERE id = ?`,
-    [now, error, retryAt, id],
+     WHERE ${WHILE_LEASED}`,
+    [failure.now, failure.error, failure.retryAt, ...held(id, holder)],
   )
 }
 
 /** A failed last attempt at `now`: kept, with its error, for `opencrunch webhooks list`. */
-export function giveUp(db: Queryable, id: number, now: number, error: string) {
+export function giveUp(
+  db: Queryable,
+  holder: Holder,
+  id: number,
+  failure: { now: number; error: string },
+) {
   return db.run(
     `UPDATE webhook_deliveries
      SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?, failed_at = ?
-     WHERE id = ?`,
-    [now, error, now, id],
+     WHERE ${WHILE_LEASED}`,
+    [failure.now, failure.error, failure.now, ...held(id, holder)],
   )
 }

@@ -38,6 +38,14 @@ export function urlProblem(url: string): string | null {
   return null
 }
 
+/**
+ * A URL as it is stored, so that one endpoint has one spelling: `https://EXAMPLE.com:443/x` and
+ * `https://example.com/x` are one URL. Only for a URL `urlProblem` passed.
+ */
+export function normalUrl(url: string): string {
+  return new URL(url).href
+}
+
 /** Why `event` cannot be sent; null when it can. */
 function eventProblem(event: string): string | null {
   return (WEBHOOK_EVENTS as readonly string[]).includes(event)
@@ -63,7 +71,8 @@ export async function ensureSigningKey(db: Queryable, organizationId: number): P
 }
 
 /**
- * Adds a webhook for each of `events` (each once) at `url`, after checking them all, and gives
+ * Adds a webhook for each of `events` (each once) at the URL `given` (stored as `normalUrl` spells
+ * it), after checking them all, and gives
  * the organization a signing key if it has none. Throws an `Error` naming the first problem,
  * among them a webhook the organization already has. Returns the new webhooks' ids, in order.
  */
@@ -71,13 +80,14 @@ export async function addWebhooks(
   db: Queryable,
   organizationId: number,
   events: readonly string[],
-  url: string,
+  given: string,
   now: number,
 ): Promise<number[]> {
   const wanted = [...new Set(events)]
-  for (const problem of [...wanted.map(eventProblem), urlProblem(url)]) {
+  for (const problem of [...wanted.map(eventProblem), urlProblem(given)]) {
     if (problem !== null) throw new Error(problem)
   }
+  const url = normalUrl(given)
   for (const event of wanted) {
     const existing = await findWebhook(db, organizationId, event, url)
     if (existing !== undefined) {
