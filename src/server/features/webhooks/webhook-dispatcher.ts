@@ -67,10 +67,11 @@ const seconds = () => Math.floor(Date.now() / 1000)
  * Delivers the webhook queue in the background: each endpoint's deliveries (an organization's
  * URL, for every event type it takes) in the order they were queued, one at a time, so a
  * receiver sees a chat's read changes in the order they happened; a failed one holds back those
- * after it until it is delivered or given up on. Up to 8 endpoints are served at once, each on its
- * own, so a slow receiver holds back only its own deliveries. An endpoint is leased while it is
- * served, so that several processes on one database never send to it at
- * the same time. Delivery is at least once: a receiver may see an event again (the same `id`)
+ * after it until it is delivered or given up on. Up to 8 endpoints are served at once, each on
+ * its own and for a turn of at most 100 deliveries or 5 s, so a slow receiver mostly holds back
+ * its own deliveries. An endpoint is leased while it is served, so that several processes on one
+ * database never send to it at the same time, and a process that lost its lease writes nothing
+ * of what it sent. Delivery is at least once: a receiver may see an event again (the same `id`)
  * when a process stops between the receiver's answer and the queue's update.
  */
 export function startWebhookDispatcher(
@@ -148,7 +149,7 @@ export function startWebhookDispatcher(
     log.error({ err: error }, 'delivering webhooks failed; trying again later')
   }
 
-  /** Starts serving the due endpoints it is not serving yet, up to 8 at once; never waits for them. */
+  /** Starts serving the due endpoints not served yet, up to 8 at once; never waits for them. */
   async function tick(): Promise<void> {
     for (const endpoint of await dueEndpoints(db, seconds())) {
       if (active.size >= PARALLEL || stopping.signal.aborted) break
