@@ -46,20 +46,23 @@ export function addressedTo(side: Side, alias: string): string {
 /** One SQL text per side and per mark. */
 type PerMark = Record<Side, Record<'true' | 'false', string>>
 
-/** Read state lives in `chat_read_states`, one narrow row per chat (migration 4). */
-const MARK_READ: PerMark = {
-  agent: {
-    true: `UPDATE chat_read_states SET read_by_agent = 1, agent_read_message_id = last_message_id
-           ${WHERE_CHAT}`,
-    false: `UPDATE chat_read_states SET read_by_agent = 0 ${WHERE_CHAT}`,
-  },
-  customer: {
-    true: `UPDATE chat_read_states SET read_by_customer = 1,
-             customer_read_message_id = last_message_id
-           ${WHERE_CHAT}`,
-    false: `UPDATE chat_read_states SET read_by_customer = 0 ${WHERE_CHAT}`,
-  },
+/** A `PerMark` of what `make` writes for each side's columns and each mark. */
+function perMark(
+  make: (columns: (typeof SIDE_COLUMNS)[Side], read: boolean, side: Side) => string,
+) {
+  const marks = (side: Side) => ({
+    true: make(SIDE_COLUMNS[side], true, side),
+    false: make(SIDE_COLUMNS[side], false, side),
+  })
+  return { agent: marks('agent'), customer: marks('customer') } satisfies PerMark
 }
+
+/** Read state lives in `chat_read_states`, one narrow row per chat (migration 4). */
+const MARK_READ: PerMark = perMark(({ flag, position }, read) =>
+  read
+    ? `UPDATE chat_read_states SET ${flag} = 1, ${position} = last_message_id ${WHERE_CHAT}`
+    : `UPDATE chat_read_states SET ${flag} = 0 ${WHERE_CHAT}`,
+)
 
 /**
  * Whether a mark would change a read-state row: its flag differs, or, for `read: true`, its
@@ -67,36 +70,26 @@ const MARK_READ: PerMark = {
  * read, the commonest call an inbox makes) matches no row, so it writes nothing: no WAL frame, no
  * index entry moved, nothing to checkpoint.
  */
-const WOULD_CHANGE: PerMark = {
-  agent: {
-    true: '(read_by_agent = 0 OR agent_read_message_id IS DISTINCT FROM last_message_id)',
-    false: 'read_by_agent = 1',
-  },
-  customer: {
-    true: '(read_by_customer = 0 OR customer_read_message_id IS DISTINCT FROM last_message_id)',
-    false: 'read_by_customer = 1',
-  },
-}
+const WOULD_CHANGE: PerMark = perMark(({ flag, position }, read) =>
+  read ? `(${flag} = 0 OR ${position} IS DISTINCT FROM last_message_id)` : `${flag} = 1`,
+)
 
 const STATEMENTS = perDialect((dialect) => {
   const json = chatJson(dialect, 'c', 'chat_read_states', 'read-article')
-  const bySide = (make: (side: Side, read: 'true' | 'false') => string): PerMark => ({
-    agent: { true: make('agent', 'true'), false: make('agent', 'false') },
-    customer: { true: make('customer', 'true'), false: make('customer', 'false') },
-  })
+  const mark = (read: boolean) => (read ? 'true' : 'false')
   return {
     // The chat as it stands, only when the mark would change nothing: the chat's JSON is built
     // once, by this read or by the change that returns it.
-    current: bySide(
-      (side, read) => `SELECT ${json} AS chat
+    current: perMark(
+      (_, read, side) => `SELECT ${json} AS chat
         FROM chat_read_states JOIN chats c ON c.id = chat_read_states.chat_id
         WHERE chat_read_states.chat_id = ? AND chat_read_states.organization_id = ?
-          AND NOT ${WOULD_CHANGE[side][read]}`,
+          AND NOT ${WOULD_CHANGE[side][mark(read)]}`,
     ),
     // The change, on a row it still changes; the updated row's chat, built by a subquery that
     // sees the new flags.
-    change: bySide(
-      (side, read) => `${MARK_READ[side][read]} AND ${WOULD_CHANGE[side][read]}
+    change: perMark(
+      (_, read, side) => `${MARK_READ[side][mark(read)]} AND ${WOULD_CHANGE[side][mark(read)]}
         RETURNING (SELECT ${json} FROM chats c WHERE c.id = chat_read_states.chat_id) AS chat`,
     ),
     // Neither answered: the chat exists (another writer changed it in between) or it does not.
