@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CLI_WORLD, SLOW, useCliSandbox, waitFor, within, type Child } from './helpers/cli.js'
 import { send } from './helpers/server.js'
@@ -170,6 +170,24 @@ describe('serve', SLOW, () => {
     expect(code).toBe(1)
     expect(stdout).not.toContain('listening on')
     expect(stderr).toContain('organizations[0].chats[0].status')
+  })
+
+  it('refuses a --fixture it cannot read before it makes or migrates a database', async () => {
+    const missing = cli.path('missing.json')
+    const database = cli.path('unmade.db')
+    const { code, stdout, stderr } = await run([
+      'serve',
+      '--fixture',
+      missing,
+      '--port',
+      '0',
+      '--database',
+      database,
+    ])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`Cannot read fixture ${missing}`)
+    expect(stdout).not.toContain('Applied migration')
+    expect(existsSync(database)).toBe(false)
   })
 
   it.each([

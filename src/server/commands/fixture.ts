@@ -41,11 +41,6 @@ export function loadFixtureData(
   })
 }
 
-/** Reads, checks and loads a fixture file. */
-export async function loadFixtureFile(db: Db, file: string, output: Output): Promise<LoadSummary> {
-  return loadFixtureData(db, await readFixtureFile(file), file, output)
-}
-
 /** "2 organizations, 3 API keys, ..." */
 export function describeSummary(summary: LoadSummary): string {
   const parts = (Object.entries(summary) as Array<[string, number]>)

@@ -8,7 +8,8 @@ import { listOrganizations } from '../features/organization/organization.reposit
 import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
 import { openDatabase } from '../storage/open.js'
-import { describeSummary, loadFixtureFile } from './fixture.js'
+import type { Fixture } from '../fixtures/fixture.schema.js'
+import { describeSummary, loadFixtureData, readFixtureFile } from './fixture.js'
 import {
   isServeWorker,
   leavePrimary,
@@ -37,6 +38,11 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function serve(options: ServeOptions, output: Output = terminal): Promise<void> {
   const config = loadServerConfig(options)
   if (isServeWorker()) return serveAsWorker(config, output)
+  // Read first: a fixture that cannot be read or is not one leaves no database behind.
+  const fixture =
+    options.fixture === undefined
+      ? undefined
+      : { file: options.fixture, data: await readFixtureFile(options.fixture) }
   const db = await openDatabase({
     url: config.databaseUrl,
     onBackgroundError: backgroundError(output),
@@ -50,7 +56,7 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
           '--database postgres://user:password@host:5432/database.',
       )
     }
-    demoKey = await prepareData(db, options, config.databaseUrl, output)
+    demoKey = await prepareData(db, options, fixture, config.databaseUrl, output)
   } catch (error) {
     await db.close()
     throw error
@@ -196,18 +202,19 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
 async function prepareData(
   db: Db,
   options: ServeOptions,
+  fixture: { readonly file: string; readonly data: Fixture } | undefined,
   databaseUrl: string,
   output: Output,
 ): Promise<string | null> {
   await migrate(db, (step) => output.out(`Applied migration ${step.version} (${step.name}).`))
 
-  if (options.fixture !== undefined) {
+  if (fixture !== undefined) {
     const existing = await listOrganizations(db)
     if (existing.length === 0) {
-      const summary = await loadFixtureFile(db, options.fixture, output)
-      output.out(`Loaded ${describeSummary(summary)} from ${options.fixture}.`)
+      const summary = await loadFixtureData(db, fixture.data, fixture.file, output)
+      output.out(`Loaded ${describeSummary(summary)} from ${fixture.file}.`)
     } else {
-      output.out(`Not loading ${options.fixture}: the database already holds organizations.`)
+      output.out(`Not loading ${fixture.file}: the database already holds organizations.`)
     }
   }
 
