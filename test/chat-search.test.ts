@@ -256,6 +256,8 @@ describe('POST /v1/chats/search: errors', () => {
   })
 
   const typed = (type: string) => `This value should be of type ${type}.`
+  const AT_LEAST_0 = 'This value should be greater than or equal to 0.'
+  const AT_LEAST_1 = 'This value should be greater than or equal to 1.'
   it.each([
     [
       'an unknown field',
@@ -339,7 +341,17 @@ describe('POST /v1/chats/search: errors', () => {
     ['an unknown comparison', { filter: [], comparison: 'XOR' }, 'comparison', NOT_A_CHOICE],
     ['an unknown sort', { filter: [], sort: 'chats.rating' }, 'sort', NOT_A_CHOICE],
     ['an unknown order', { filter: [], order: 'sideways' }, 'order', NOT_A_CHOICE],
-    ['limit 0', { filter: [], limit: 0 }, 'limit', typed('int')],
+    ['limit 0', { filter: [], limit: 0 }, 'limit', AT_LEAST_1],
+    ['limit "0"', { filter: [], limit: '0' }, 'limit', AT_LEAST_1],
+    ['a negative offset', { filter: [], offset: -1 }, 'offset', AT_LEAST_0],
+    ['a negative offset as text', { filter: [], offset: '-5' }, 'offset', AT_LEAST_0],
+    [
+      'an offset past 32 bits',
+      { filter: [], offset: 2 ** 31 },
+      'offset',
+      'This value should be less than or equal to 2147483647.',
+    ],
+    ['limit 1.5', { filter: [], limit: 1.5 }, 'limit', typed('int')],
     ['offset as a word', { filter: [], offset: 'ten' }, 'offset', typed('int')],
   ])('answers %s with a 400 naming it', async (_name, body, code, message) => {
     const res = await search(body)

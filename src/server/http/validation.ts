@@ -136,7 +136,12 @@ function messageFor(
     return 'This value should not be blank.'
   }
   const expected = node?.['x-expected']
-  if (typeof expected === 'string') return `This value should be of type ${expected}.`
+  if (typeof expected === 'string') {
+    return (
+      (expected === 'int' && node ? beyondBounds(node, actual) : null) ??
+      `This value should be of type ${expected}.`
+    )
+  }
   const limit = error.params.limit
   switch (error.keyword) {
     case 'type': {
@@ -170,6 +175,25 @@ function messageFor(
     default:
       return 'This value is not valid.'
   }
+}
+
+/**
+ * A count sent as an integer or as its digits (`limit: 0`, `"offset": "-1"`) that is a whole
+ * number out of its integer form's bounds: says which bound, rather than that the type is wrong.
+ */
+function beyondBounds(union: SchemaNode, actual: unknown): FieldMessage | null {
+  const number = typeof actual === 'string' && /^-?[0-9]+$/.test(actual) ? Number(actual) : actual
+  if (typeof number !== 'number' || !Number.isInteger(number)) return null
+  const branches = Array.isArray(union.anyOf) ? (union.anyOf as SchemaNode[]) : []
+  const integer = branches.find((branch) => branch.type === 'integer')
+  const { minimum, maximum } = integer ?? {}
+  if (typeof minimum === 'number' && number < minimum) {
+    return `This value should be greater than or equal to ${minimum}.`
+  }
+  if (typeof maximum === 'number' && number > maximum) {
+    return `This value should be less than or equal to ${maximum}.`
+  }
+  return null
 }
 
 /** "1 element", "10 elements" */
