@@ -43,6 +43,9 @@ describe('chats', SLOW, () => {
     const shown = await opencrunch('chats', 'get', '2')
     expect(shown.stdout).toMatch(/^ID\s+2$/m)
     expect(shown.stdout).toMatch(/^ASSIGNEE\s+Sarah$/m)
+    // Flags read as in the list's table, not as JSON.
+    expect(shown.stdout).toMatch(/^READ BY AGENT\s+(yes|no)$/m)
+    expect(shown.stdout).toMatch(/^READ BY CUSTOMER\s+(yes|no)$/m)
     const unread = await opencrunch('chats', 'unread', '2')
     expect(unread.stdout.trim()).toBe('Chat 2: read by agent no, read by customer yes.')
     expect((await server.request('GET', '/v1/chats/2')).body.readByAgent).toBe(false)

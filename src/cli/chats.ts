@@ -6,6 +6,7 @@ import {
   rows,
   runApi,
   when,
+  yesNo,
   wholeNumber,
   listOptions,
   paging,
@@ -21,7 +22,7 @@ const CHAT_COLUMNS: readonly Column<Chat>[] = [
   ['STATUS', (chat) => chat.status],
   ['CUSTOMER', (chat) => chat.customer.name ?? chat.customer.email ?? chat.customer.id],
   ['ASSIGNEE', (chat) => chat.assignee?.name],
-  ['READ BY AGENT', (chat) => (chat.readByAgent ? 'yes' : 'no')],
+  ['READ BY AGENT', (chat) => chat.readByAgent],
   ['LAST MESSAGE', (chat) => when(chat.lastMessageAt)],
   ['TEXT', (chat) => chat.lastMessageText],
 ]
@@ -40,7 +41,7 @@ const MESSAGE_COLUMNS: readonly Column<Message>[] = [
   ['ID', (message) => message.id],
   ['FROM', (message) => (message.from === 'agent' ? (message.agent?.name ?? 'agent') : 'customer')],
   ['TYPE', (message) => message.type],
-  ['READ', (message) => (message.read ? 'yes' : 'no')],
+  ['READ', (message) => message.read],
   ['SENT', (message) => when(message.createdAt)],
   ['TEXT', (message) => message.text],
 ]
@@ -120,8 +121,8 @@ export function registerChatCommands(program: Command): void {
             : client.chats.readByAgent(wholeNumber('id', id, 1), read, options)
         },
         (chat) =>
-          `Chat ${chat.id}: read by agent ${chat.readByAgent ? 'yes' : 'no'}, ` +
-          `read by customer ${chat.readByCustomer ? 'yes' : 'no'}.`,
+          `Chat ${chat.id}: read by agent ${yesNo(chat.readByAgent)}, ` +
+          `read by customer ${yesNo(chat.readByCustomer)}.`,
       ),
     )
   }

@@ -70,8 +70,14 @@ export function fields<T>(item: T, columns: readonly Column<T>[]): string {
   return columns.map(([title, cell]) => `${title.padEnd(width)}  ${text(cell(item))}`).join('\n')
 }
 
+/** A flag as people read it in a table: `yes` or `no`. */
+export function yesNo(flag: boolean): 'yes' | 'no' {
+  return flag ? 'yes' : 'no'
+}
+
 function text(value: unknown): string {
   if (value === null || value === undefined) return '-'
+  if (typeof value === 'boolean') return yesNo(value)
   const line = typeof value === 'string' ? value : JSON.stringify(value)
   const flat = line.replace(/\s+/g, ' ')
   return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat

@@ -8,7 +8,7 @@ type SideRow = readonly [string, ChatReadState['agent']]
 
 const SIDE_COLUMNS: readonly Column<SideRow>[] = [
   ['SIDE', ([side]) => side],
-  ['READ', ([, state]) => (state.read ? 'yes' : 'no')],
+  ['READ', ([, state]) => state.read],
   ['READ UP TO', ([, state]) => state.readUpToMessageId],
   ['UNREAD MESSAGES', ([, state]) => state.unreadCount],
 ]
