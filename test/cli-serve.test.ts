@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { CLI_WORLD, SLOW, useCliSandbox, waitFor, within, type Child } from './helpers/cli.js'
+import { asAdmin, ENGINE, freshDatabase } from './helpers/engines.js'
 import { send } from './helpers/server.js'
 
 const cli = useCliSandbox()
@@ -267,6 +269,39 @@ describe('serve', SLOW, () => {
       const answer = await send(url, 'GET', '/v1/agents', { key: 'acme-test-key-1' })
       expect(answer.status).toBe(200)
       expect(answer.headers.get('x-ratelimit-limit')).toBeNull()
+    }
+  })
+})
+
+describe.runIf(ENGINE === 'postgres')('serve on PostgreSQL', SLOW, () => {
+  it('logs a dropped idle connection as JSON, in the log a collector reads, and goes on', async () => {
+    const database = await freshDatabase()
+    // A name of its own, so that only this server's connections are dropped.
+    const name = `oc-background-${randomBytes(4).toString('hex')}`
+    try {
+      const server = await serve([
+        '--port',
+        '0',
+        '--database',
+        `${database.url}&application_name=${name}`,
+      ])
+      expect((await send(server.url, 'GET', '/healthz')).status).toBe(200)
+      await asAdmin(async (client) => {
+        const { rowCount } = await client.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+          [name],
+        )
+        expect(rowCount).toBeGreaterThan(0)
+      })
+      const line = await waitFor(server.child, /^\{.*"msg":"background database work failed".*\}$/m)
+      const entry = JSON.parse(line[0])
+      expect(entry).toMatchObject({ level: 50, detail: expect.stringContaining('terminat') })
+      expect(server.child.stderr).not.toContain('Background database work failed')
+      // The pool opens a new connection for the next request.
+      expect((await send(server.url, 'GET', '/healthz')).status).toBe(200)
+      expect(await stop(server, 'SIGTERM')).toBe(0)
+    } finally {
+      await database.drop()
     }
   })
 })

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { buildApp } from '../app.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { loadServerConfig, type ServerConfig, type ServerFlags } from '../config.js'
 import { ARTICLE_CHAT_ID } from '../fixtures/demo.js'
 import { ensureDemo } from '../fixtures/demo-key.js'
@@ -43,9 +43,10 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
     options.fixture === undefined
       ? undefined
       : { file: options.fixture, data: await readFixtureFile(options.fixture) }
+  const background = new BackgroundErrors(output)
   const db = await openDatabase({
     url: config.databaseUrl,
-    onBackgroundError: backgroundError(output),
+    onBackgroundError: background.report,
   })
   let demoKey: string | null
   try {
@@ -71,6 +72,7 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
     port = shared
   } else {
     const app = await startApp(db, config)
+    background.logTo(app.log)
     // Before listening: a supervisor may signal as soon as it sees the "listening" line.
     stopOnSignals(output, async () => {
       await app.close()
@@ -93,9 +95,10 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
 
 /** One of `--workers` processes: serves what the primary prepared, until the primary says stop. */
 async function serveAsWorker(config: ServerConfig, output: Output): Promise<void> {
+  const background = new BackgroundErrors(output)
   const db = await openDatabase({
     url: config.databaseUrl,
-    onBackgroundError: backgroundError(output),
+    onBackgroundError: background.report,
   })
   const started: { app?: FastifyInstance } = {}
   let stopped = false
@@ -118,6 +121,7 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
   const app = await startApp(db, config)
+  background.logTo(app.log)
   started.app = app
   if (stopped) return
   // Every worker, replacements included, listens on the one port the primary chose.
@@ -132,8 +136,24 @@ async function serveAsWorker(config: ServerConfig, output: Output): Promise<void
   reportListening()
 }
 
-function backgroundError(output: Output) {
-  return (message: string) => output.err(`Background database work failed: ${message}`)
+/**
+ * Where failures of the database's background work go (an idle PostgreSQL connection dropped, a
+ * SQLite checkpoint that failed): stderr while the server starts, then the server's JSON log,
+ * beside the request failures a log collector already reads.
+ */
+class BackgroundErrors {
+  private log: FastifyBaseLogger | null = null
+
+  constructor(private readonly output: Output) {}
+
+  readonly report = (message: string): void => {
+    if (this.log === null) this.output.err(`Background database work failed: ${message}`)
+    else this.log.error({ detail: message }, 'background database work failed')
+  }
+
+  logTo(log: FastifyBaseLogger): void {
+    this.log = log
+  }
 }
 
 function startApp(db: Db, config: ServerConfig): Promise<FastifyInstance> {
