@@ -128,5 +128,21 @@ describe('webhooks', SLOW, () => {
     const word = await run(['webhooks', 'remove', 'two'])
     expect(word.code).toBe(1)
     expect(word.stderr).toContain('"two" is not a webhook ID')
+    // The newest removed, the next one added still gets an id of its own.
+    const listed = (await run(['webhooks', 'list'])).stdout.trim().split('\n').slice(1)
+    const newest = Math.max(...listed.map((line) => Number(line.split(/\s+/)[0])))
+    expect((await run(['webhooks', 'remove', String(newest)])).code).toBe(0)
+    const other = `${receiver.url}/other`
+    const added = await run([
+      'webhooks',
+      'add',
+      '--org',
+      'acme',
+      '--url',
+      other,
+      '--event',
+      'message.private',
+    ])
+    expect(added.stdout).toContain(`Added 1 webhook (${newest + 1}) sending message.private`)
   })
 })

@@ -149,4 +149,29 @@ describe('DELETE /v1/customers/{customerId}', () => {
     expect((await get('/customers')).body.total).toBe(2)
     expect((await get('/chats')).body.meta.total).toBe(3)
   })
+
+  it('never gives a new customer, chat, message or event the id of one deleted', async () => {
+    /** A customer with a chat, a message and an event: the ids each got. */
+    const newCustomer = async (name: string) => {
+      const customer = await server.request('POST', '/v1/customers', { body: { name } })
+      const chat = await server.request('POST', '/v1/chats', {
+        body: { customer: customer.body.id, application: 1 },
+      })
+      const message = await server.request('POST', '/v1/messages', {
+        body: { chat: chat.body.id, text: 'Hello', type: 'message' },
+      })
+      const event = await server.request('POST', '/v1/events', {
+        body: { name: 'Visit', customer: customer.body.id },
+      })
+      for (const res of [customer, chat, message, event]) expect(res.status).toBeLessThan(300)
+      return [customer, chat, message, event].map((res) => res.body.id as number)
+    }
+    const first = await newCustomer('Carl')
+    // The newest of each: SQLite would give its id, the highest left plus one, to the next.
+    expect((await remove(first[0]!)).status).toBe(200)
+    const second = await newCustomer('Dora')
+    second.forEach((id, i) =>
+      expect(id, ['customer', 'chat', 'message', 'event'][i]).toBeGreaterThan(first[i]!),
+    )
+  })
 })

@@ -63,9 +63,17 @@ export interface Dialect {
   readonly bigint: string
   /**
    * The placeholder for the id of a row inserted into `table`: an id given is kept, `null` has
-   * one assigned (SQLite's rowid, PostgreSQL's identity sequence), above every id given so far.
+   * one assigned above every id the table has held, deleted ones included (PostgreSQL's identity
+   * sequence; on SQLite, above both its rowids and the `retired_ids` `retireIds` keeps).
    */
   newId(table: string): string
+  /**
+   * Data definition that keeps the ids of deleted rows of `tables` from being assigned again:
+   * on SQLite, whose rowids restart above the highest row left, a table `retired_ids` of the
+   * highest id each has deleted and the triggers that keep it; nothing on PostgreSQL, whose
+   * sequences never go back.
+   */
+  retireIds(tables: readonly string[]): string
   readonly json: JsonSql
   /**
    * A statement that, run first in a transaction, holds off every other process's migrations

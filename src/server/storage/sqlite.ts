@@ -44,7 +44,24 @@ const UNICODE_LOWER = 'oc_lower'
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
   bigint: 'INTEGER',
-  newId: () => '?',
+  newId: (table) => `COALESCE(?, max(
+      (SELECT ifnull(max(id), 0) FROM ${table}),
+      ifnull((SELECT last FROM retired_ids WHERE name = '${table}'), 0)) + 1)`,
+  retireIds: (tables) => `
+CREATE TABLE retired_ids (
+  name TEXT PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+${tables
+  .map(
+    (table) => `
+CREATE TRIGGER ${table}_retire_ids AFTER DELETE ON ${table} FOR EACH ROW
+BEGIN
+  INSERT INTO retired_ids (name, last) VALUES ('${table}', OLD.id)
+    ON CONFLICT (name) DO UPDATE SET last = max(last, excluded.last);
+END;`,
+  )
+  .join('\n')}`,
   migrationLock: null,
   forUpdate: '',
   unicodeLower: (expression) => `${UNICODE_LOWER}(${expression})`,

@@ -24,9 +24,10 @@ export interface NewEvent {
  */
 export function insertEvent(db: Queryable, event: NewEvent): Promise<EventRow | undefined> {
   return db.get<EventRow>(
-    `INSERT INTO events (organization_id, customer_id, name, data, created_at)
-     SELECT organization_id, id, ?, ?, ? FROM customers WHERE id = ? AND organization_id = ?
+    `INSERT INTO events (id, organization_id, customer_id, name, data, created_at)
+     SELECT ${db.dialect.newId('events')}, organization_id, id, ?, ?, ?
+     FROM customers WHERE id = ? AND organization_id = ?
      RETURNING id, name, data, created_at`,
-    [event.name, event.data, event.createdAt, event.customerId, event.organizationId],
+    [null, event.name, event.data, event.createdAt, event.customerId, event.organizationId],
   )
 }

@@ -24,8 +24,9 @@ export async function insertWebhook(
   webhook: { organizationId: number; event: string; url: string; createdAt: number },
 ): Promise<number> {
   const row = await db.get<{ id: number }>(
-    'INSERT INTO webhooks (organization_id, event, url, created_at) VALUES (?, ?, ?, ?) RETURNING id',
-    [webhook.organizationId, webhook.event, webhook.url, webhook.createdAt],
+    `INSERT INTO webhooks (id, organization_id, event, url, created_at)
+     VALUES (${db.dialect.newId('webhooks')}, ?, ?, ?, ?) RETURNING id`,
+    [null, webhook.organizationId, webhook.event, webhook.url, webhook.createdAt],
   )
   return row!.id
 }

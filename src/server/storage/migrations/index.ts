@@ -6,6 +6,7 @@ import { chatReadStates } from './004-chat-read-states.js'
 import { listsInOrder } from './005-lists-in-order.js'
 import { searchAndEvents } from './006-search-and-events.js'
 import { webhooks } from './007-webhooks.js'
+import { idsNeverReused } from './008-ids-never-reused.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'lists in order', sql: listsInOrder },
   { version: 6, name: 'search indexes and events', sql: searchAndEvents },
   { version: 7, name: 'webhooks for read changes', sql: webhooks },
+  { version: 8, name: 'ids never reused', sql: idsNeverReused },
 ]
