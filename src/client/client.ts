@@ -31,20 +31,29 @@ import type {
 import { Transport, type ClientOptions } from './http.js'
 import { pages, type PageOptions } from './paginate.js'
 
-/** `{data, meta: {total}}` (chats and the team) as a page to iterate. */
-const metaPage = <T>(page: { data: T[]; meta: { total: number } }) => ({
+/**
+ * A list's answer as a page to iterate. opencrunch answers `{data, meta: {total}}` (chats, the
+ * team) or `{data, total}` (customers, messages), as HelpCrunch's docs show; where HelpCrunch's
+ * docs leave a list's envelope open (chat search, older agents pages) either is read, and a page
+ * with neither total ends the list only when it comes back short.
+ */
+const asPage = <T>(page: { data: T[]; meta?: { total?: number }; total?: number }) => ({
   items: page.data,
-  total: page.meta.total,
-})
-
-/** `{data, total}` (customers and messages) as a page to iterate. */
-const totalPage = <T>(page: { data: T[]; total: number }) => ({
-  items: page.data,
-  total: page.total,
+  total: page.meta?.total ?? page.total ?? Number.POSITIVE_INFINITY,
 })
 
 /** An id as the API takes it: a number, or a numeric string. */
 export type Id = number | string
+
+/**
+ * An id to put in a path: a whole number, or its digits. Anything else throws a `TypeError` at
+ * once, so that an id read from input cannot lead a request to another path (`../organization`).
+ */
+function pathId(id: Id): string {
+  const text = String(id)
+  if (!/^[0-9]+$/.test(text)) throw new TypeError(`Not an id: ${JSON.stringify(id)}`)
+  return text
+}
 
 /**
  * opencrunch's extension of the read calls (decisions.md section 4): `upToMessageId` marks the
@@ -90,16 +99,16 @@ export function createClient(options: ClientOptions) {
     /** Every chat, across pages. */
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Chat>(options, (offset, limit) =>
-        get<ChatList>('/chats', { ...sortOf(options), offset, limit }).then(metaPage),
+        get<ChatList>('/chats', { ...sortOf(options), offset, limit }).then(asPage),
       ),
-    get: (id: Id) => get<Chat>(`/chats/${id}`),
+    get: (id: Id) => get<Chat>(`/chats/${pathId(id)}`),
     create: (body: CreateChatBody) => send<Chat>('POST', '/chats', body),
     /** `POST /chats/search`: one page of the chats matching `filter`. */
     search: (body: SearchBody = {}) => send<ChatList>('POST', '/chats/search', body),
     /** Every chat matching the search, across pages. */
     searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
       pages<Chat>(paging, (offset, limit) =>
-        send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then(metaPage),
+        send<ChatList>('POST', '/chats/search', { ...body, offset, limit }).then(asPage),
       ),
     /** Marks the chat read (`true`) or unread (`false`) for the agents; answers the whole chat. */
     readByAgent: (id: Id, read: boolean, options: ReadOptions = {}) =>
@@ -111,7 +120,7 @@ export function createClient(options: ClientOptions) {
     readByCustomer: (id: Id, read: boolean, options: ReadOptions = {}) =>
       send<Chat>('PUT', '/chats/readByCustomer', { id, read, ...options }),
     /** opencrunch only: each side's read flag, position and unread count. */
-    readState: (id: Id) => get<ChatReadState>(`/chats/${id}/readState`),
+    readState: (id: Id) => get<ChatReadState>(`/chats/${pathId(id)}/readState`),
     /** opencrunch only: the chats a side has unread, in all and per assignee, department, app. */
     unreadTotals: (side: UnreadTotals['side'] = 'agent') =>
       get<UnreadTotals>('/chats/unreadTotals', { side }),
@@ -127,11 +136,11 @@ export function createClient(options: ClientOptions) {
       send<Chat>('PUT', '/chats/snooze', { id, snoozedUntil: until }),
     /** `GET /chats/{id}/messages`: one page, newest first. */
     messages: (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
-      get<MessageList>(`/chats/${id}/messages`, options),
+      get<MessageList>(`/chats/${pathId(id)}/messages`, options),
     /** Every message of the chat, newest first, across pages. */
     allMessages: (id: Id, paging: PageOptions = {}) =>
       pages<Message>(paging, (offset, limit) =>
-        get<MessageList>(`/chats/${id}/messages`, { offset, limit }).then(totalPage),
+        get<MessageList>(`/chats/${pathId(id)}/messages`, { offset, limit }).then(asPage),
       ),
   }
 
@@ -144,33 +153,35 @@ export function createClient(options: ClientOptions) {
     list: (options?: ListOptions) => get<CustomerList>('/customers', options),
     all: (options: Omit<ListOptions, 'offset' | 'limit'> & PageOptions = {}) =>
       pages<Customer>(options, (offset, limit) =>
-        get<CustomerList>('/customers', { ...sortOf(options), offset, limit }).then(totalPage),
+        get<CustomerList>('/customers', { ...sortOf(options), offset, limit }).then(asPage),
       ),
-    get: (id: Id) => get<Customer>(`/customers/${id}`),
+    get: (id: Id) => get<Customer>(`/customers/${pathId(id)}`),
     create: (body: CreateCustomerBody) => send<Customer>('POST', '/customers', body),
     /** `PUT`: fields left out are cleared. */
-    replace: (id: Id, body: CustomerChangeBody) => send<Customer>('PUT', `/customers/${id}`, body),
+    replace: (id: Id, body: CustomerChangeBody) =>
+      send<Customer>('PUT', `/customers/${pathId(id)}`, body),
     /** `PATCH`: fields left out stay as they are. */
-    update: (id: Id, body: CustomerChangeBody) => send<Customer>('PATCH', `/customers/${id}`, body),
+    update: (id: Id, body: CustomerChangeBody) =>
+      send<Customer>('PATCH', `/customers/${pathId(id)}`, body),
     /** `PUT /customers/batch`: 1 to 10 changes, all or nothing. */
     updateMany: (changes: readonly BatchCustomerChange[]) =>
       send<Customer[]>('PUT', '/customers/batch', changes),
-    delete: (id: Id) => send<'Ok'>('DELETE', `/customers/${id}`),
+    delete: (id: Id) => send<'Ok'>('DELETE', `/customers/${pathId(id)}`),
     search: (body: SearchBody = {}) => send<CustomerList>('POST', '/customers/search', body),
     searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
       pages<Customer>(paging, (offset, limit) =>
-        send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(totalPage),
+        send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(asPage),
       ),
     tag: (id: Id, tags: TagCustomerBody['tags']) =>
-      send<Customer>('PUT', `/customers/${id}/tags`, { tags }),
+      send<Customer>('PUT', `/customers/${pathId(id)}/tags`, { tags }),
     untag: (id: Id, tags: UntagCustomerBody['tags']) =>
-      send<Customer>('DELETE', `/customers/${id}/tags`, { tags }),
+      send<Customer>('DELETE', `/customers/${pathId(id)}/tags`, { tags }),
   }
 
   const team = <Item, Page extends { data: Item[]; meta: { total: number } }>(path: string) => ({
     list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, options),
     all: (paging: PageOptions = {}) =>
-      pages<Item>(paging, (offset, limit) => get<Page>(path, { offset, limit }).then(metaPage)),
+      pages<Item>(paging, (offset, limit) => get<Page>(path, { offset, limit }).then(asPage)),
   })
 
   return {
@@ -184,7 +195,7 @@ export function createClient(options: ClientOptions) {
     agents: {
       ...team<Agent, AgentList>('/agents'),
       /** Unsubscribes the agent from HelpCrunch's newsletter. */
-      unsubscribe: (id: Id) => get<'Ok'>(`/agents/${id}/unsubscribe`),
+      unsubscribe: (id: Id) => get<'Ok'>(`/agents/${pathId(id)}/unsubscribe`),
     },
     departments: team<Department, DepartmentList>('/departments'),
     applications: team<Application, ApplicationList>('/applications'),

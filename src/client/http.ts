@@ -21,9 +21,23 @@ export interface ClientOptions {
    * to (1 for the first): a command line tells its user why it is quiet.
    */
   readonly onRetry?: (waitSeconds: number, retry: number) => void
+  /**
+   * How long one attempt may wait for its whole answer, in ms (default 30 000; 0 waits as long
+   * as `fetch` does). One that runs out throws `ConnectionError`: the server may have acted.
+   */
+  readonly timeoutMs?: number
+  /** Aborts every request in flight and every wait for a `Retry-After` (a shutdown, say). */
+  readonly signal?: AbortSignal
   /** The `fetch` to use; the global one by default. */
   readonly fetch?: typeof fetch
 }
+
+/**
+ * The wait after a 429 that says neither `Retry-After` nor `X-RateLimit-Reset`, in seconds:
+ * HelpCrunch documents neither header, and its limit counts per minute, so a second would only
+ * spend the retries.
+ */
+const UNSAID_RETRY_AFTER_SECONDS = 5
 
 export interface RequestSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -38,6 +52,7 @@ export class Transport {
   private readonly baseUrl: string
   private readonly maxRetries: number
   private readonly maxRetryWaitMs: number
+  private readonly timeoutMs: number
   private readonly fetch: typeof fetch
 
   constructor(private readonly options: ClientOptions) {
@@ -45,27 +60,45 @@ export class Transport {
     this.baseUrl = (options.baseUrl ?? HELPCRUNCH_BASE_URL).replace(/\/+$/, '')
     this.maxRetries = options.maxRetries ?? 2
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000
+    this.timeoutMs = options.timeoutMs ?? 30_000
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   }
 
   async request<T>(spec: RequestSpec): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
-      const response = await this.send(spec)
+      const { response, payload } = await this.send(spec)
       const requestId = response.headers.get('x-request-id')
-      const payload = await readJson(response, spec)
       if (response.ok) return payload as T
       const errors = errorsOf(payload, response.status)
       if (response.status !== 429) throw new HelpCrunchError(response.status, errors, requestId)
-      const retryAfter = retryAfterSeconds(response.headers.get('retry-after'))
+      const retryAfter = retryAfterSeconds(response.headers)
       if (attempt >= this.maxRetries || retryAfter * 1000 > this.maxRetryWaitMs) {
         throw new RateLimitError(errors, retryAfter, requestId)
       }
       this.options.onRetry?.(retryAfter, attempt + 1)
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000))
+      await this.wait(retryAfter * 1000)
     }
   }
 
-  private async send(spec: RequestSpec): Promise<Response> {
+  /** Waits `ms`, or rejects with `ConnectionError` as soon as the client's signal aborts. */
+  private wait(ms: number): Promise<void> {
+    const signal = this.options.signal
+    return new Promise((resolve, reject) => {
+      const aborted = () => {
+        clearTimeout(timer)
+        reject(new ConnectionError('Aborted while waiting out a 429.', { cause: signal?.reason }))
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', aborted)
+        resolve()
+      }, ms)
+      if (signal?.aborted) aborted()
+      else signal?.addEventListener('abort', aborted, { once: true })
+    })
+  }
+
+  /** One attempt: the answer and its body, read within the timeout. */
+  private async send(spec: RequestSpec): Promise<{ response: Response; payload: unknown }> {
     const url = new URL(this.baseUrl + spec.path)
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value))
@@ -75,31 +108,68 @@ export class Transport {
       accept: 'application/json',
     }
     if (spec.body !== undefined) headers['content-type'] = 'application/json'
+    const signals = [
+      ...(this.options.signal ? [this.options.signal] : []),
+      ...(this.timeoutMs > 0 ? [AbortSignal.timeout(this.timeoutMs)] : []),
+    ]
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined
+    let response: Response
     try {
-      return await this.fetch(url, {
+      response = await this.fetch(url, {
         method: spec.method,
         headers,
         ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+        ...(signal ? { signal } : {}),
       })
     } catch (error) {
-      throw new ConnectionError(
-        `Cannot reach ${url.origin}: ${(error as Error).message}. Check the base URL and that ` +
-          'the server is running.',
-        { cause: error },
+      throw this.failed(
+        error,
+        `Cannot reach ${url.origin}`,
+        'Check the base URL and that the server is running.',
       )
     }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (error) {
+      throw this.failed(
+        error,
+        `${spec.method} ${spec.path} broke off its answer`,
+        'The server may have acted.',
+      )
+    }
+    return { response, payload: parsePayload(response, text, spec) }
+  }
+
+  /** What a failed `fetch` or body read means: a timeout, an abort, or the network. */
+  private failed(error: unknown, what: string, next: string): ConnectionError {
+    const name = (error as { name?: unknown } | null)?.name
+    const reason =
+      name === 'TimeoutError'
+        ? `no answer within ${this.timeoutMs} ms (timeoutMs)`
+        : name === 'AbortError'
+          ? "aborted by the client's signal"
+          : (error as Error).message
+    return new ConnectionError(`${what}: ${reason}. ${next}`, { cause: error })
   }
 }
 
-async function readJson(response: Response, spec: RequestSpec): Promise<unknown> {
-  const text = await response.text()
+/**
+ * An answer's body: its JSON; a plain-text success (`Ok`, which HelpCrunch may send without
+ * quotes) as its text; an error that is not JSON (a proxy's page) as nothing, so that its status
+ * still reaches the caller. A success that is a web page means the base URL is not the API.
+ */
+function parsePayload(response: Response, text: string, spec: RequestSpec): unknown {
   if (text === '') return undefined
   try {
     return JSON.parse(text)
   } catch {
+    const html = /html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)
+    if (!response.ok) return undefined
+    if (!html) return text
     throw new ConnectionError(
-      `${spec.method} ${spec.path} answered ${response.status} with something that is not JSON; ` +
-        'is the base URL an API (ending in /v1)?',
+      `${spec.method} ${spec.path} answered ${response.status} with a web page, not JSON; ` +
+        'is the base URL the API (ending in /v1)?',
     )
   }
 }
@@ -110,10 +180,18 @@ function errorsOf(payload: unknown, status: number): ErrorEntry[] {
   return [{ code: 'http_error', message: `HTTP ${status}` }]
 }
 
-/** `Retry-After` in whole seconds (a number or an HTTP date); 1 when absent or unreadable. */
-function retryAfterSeconds(header: string | null): number {
-  if (header === null) return 1
-  if (/^\d+$/.test(header.trim())) return Number(header.trim())
-  const date = Date.parse(header)
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000))
+/**
+ * The wait a 429 asks for, in whole seconds: its `Retry-After` (seconds or an HTTP date), else
+ * until its `X-RateLimit-Reset` (UNIX seconds), else `UNSAID_RETRY_AFTER_SECONDS`.
+ */
+function retryAfterSeconds(headers: Headers): number {
+  const after = headers.get('retry-after')?.trim()
+  if (after !== undefined && /^\d+$/.test(after)) return Number(after)
+  const date = after === undefined ? NaN : Date.parse(after)
+  if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000))
+  const reset = headers.get('x-ratelimit-reset')?.trim()
+  if (reset !== undefined && /^\d+$/.test(reset)) {
+    return Math.max(0, Number(reset) - Math.floor(Date.now() / 1000))
+  }
+  return UNSAID_RETRY_AFTER_SECONDS
 }

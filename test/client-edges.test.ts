@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  ConnectionError,
+  createClient,
+  HelpCrunchError,
+  RateLimitError,
+  type ClientOptions,
+} from '../src/client/index.js'
+
+// The client against a real HTTP server that answers the way HelpCrunch's docs leave open, or the
+// way a hung server or a proxy in front of one answers: what a client of either server meets.
+
+type Handler = (request: IncomingMessage, response: ServerResponse, body: string) => void
+
+let handler: Handler
+let server: Server
+let baseUrl: string
+/** The paths asked for, in order. */
+const asked: string[] = []
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+    request.on('end', () => {
+      asked.push(`${request.method} ${request.url}`)
+      handler(request, response, body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+beforeEach(() => {
+  asked.length = 0
+})
+
+const client = (options: Partial<ClientOptions> = {}) =>
+  createClient({ apiKey: 'k', baseUrl, ...options })
+
+const json = (response: ServerResponse, status: number, value: unknown, headers = {}) => {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers })
+  response.end(JSON.stringify(value))
+}
+
+const TOO_MANY = { errors: [{ code: 'too_many_requests', message: 'Too many requests' }] }
+
+describe('a server that does not answer', () => {
+  it('gives up after timeoutMs with a ConnectionError that says so', async () => {
+    handler = () => {} // never answers
+    const started = Date.now()
+    const error = await client({ timeoutMs: 200 })
+      .chats.get(1)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect((error as Error).message).toContain('no answer within 200 ms (timeoutMs)')
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it("stops a wait for Retry-After as soon as the client's signal aborts", async () => {
+    handler = (_request, response) => json(response, 429, TOO_MANY, { 'retry-after': '30' })
+    const controller = new AbortController()
+    const waiting = client({ signal: controller.signal }).chats.get(1)
+    setTimeout(() => controller.abort(), 100)
+    const started = Date.now()
+    await expect(waiting).rejects.toBeInstanceOf(ConnectionError)
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(asked).toEqual(['GET /v1/chats/1'])
+  })
+})
+
+describe('answers that are not JSON', () => {
+  it('takes a plain-text Ok as the answer it is', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' })
+      response.end('Ok')
+    }
+    await expect(client().customers.delete(5)).resolves.toBe('Ok')
+  })
+
+  it("keeps a proxy's error page as a HelpCrunchError with its status", async () => {
+    handler = (_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' })
+      response.end('<html><body>Bad gateway</body></html>')
+    }
+    const error = await client()
+      .chats.get(1)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(HelpCrunchError)
+    expect(error).toMatchObject({ status: 502 })
+    expect((error as HelpCrunchError).has('http_error')).toBe(true)
+  })
+
+  it('says the base URL is not the API when a success is a web page', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' })
+      response.end('<!doctype html><title>Welcome</title>')
+    }
+    await expect(client().chats.list()).rejects.toThrow(/web page, not JSON; is the base URL/)
+  })
+})
+
+describe('a 429 that does not say how long to wait', () => {
+  it('waits until X-RateLimit-Reset when there is no Retry-After', async () => {
+    let calls = 0
+    handler = (_request, response) => {
+      calls += 1
+      if (calls > 1) return json(response, 200, { data: [], meta: { total: 0 } })
+      const reset = Math.floor(Date.now() / 1000) + 3
+      json(response, 429, TOO_MANY, { 'x-ratelimit-reset': String(reset) })
+    }
+    const waits: number[] = []
+    await client({ onRetry: (seconds) => waits.push(seconds) }).agents.list()
+    expect(waits).toHaveLength(1)
+    expect(waits[0]).toBeGreaterThanOrEqual(2)
+    expect(waits[0]).toBeLessThanOrEqual(3)
+  })
+
+  it('assumes 5 s, not 1, when it says nothing at all', async () => {
+    handler = (_request, response) => json(response, 429, TOO_MANY)
+    const error = await client({ maxRetries: 0 })
+      .agents.list()
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect(error).toMatchObject({ retryAfter: 5 })
+  })
+})
+
+describe('paging through envelopes the docs leave open', () => {
+  /** A list of 5 chats, in pages, with the total where `envelope` puts it. */
+  const serveChats = (envelope: 'meta' | 'top' | 'none') => {
+    handler = (_request, response, body) => {
+      const { offset, limit } = JSON.parse(body) as { offset: number; limit: number }
+      const data = [1, 2, 3, 4, 5].slice(offset, offset + limit).map((id) => ({ id }))
+      const total = { meta: { meta: { total: 5 } }, top: { total: 5 }, none: {} }[envelope]
+      json(response, 200, { data, ...total })
+    }
+  }
+
+  it.each(['meta', 'top', 'none'] as const)(
+    'reads a chat search whose total is %s, and stops at its end',
+    async (envelope) => {
+      serveChats(envelope)
+      const ids: number[] = []
+      for await (const chat of client().chats.searchAll({}, { pageSize: 2 })) ids.push(chat.id)
+      expect(ids).toEqual([1, 2, 3, 4, 5])
+      // Three pages: the third is short, and with a total it is also the last.
+      expect(asked).toHaveLength(3)
+    },
+  )
+})
+
+describe('ids in paths', () => {
+  it.each(['../organization', '5208/messages', '', '1.5', '-1'])(
+    'refuses %j before sending anything',
+    (id) => {
+      expect(() => client().chats.get(id)).toThrow(TypeError)
+      expect(() => client().customers.delete(id)).toThrow(TypeError)
+      expect(asked).toEqual([])
+    },
+  )
+
+  it('takes a number or its digits', async () => {
+    handler = (_request, response) => json(response, 200, { id: 7 })
+    await client().chats.get('7')
+    await client().chats.get(7)
+    expect(asked).toEqual(['GET /v1/chats/7', 'GET /v1/chats/7'])
+  })
+})
