@@ -155,6 +155,24 @@ describe('paging through envelopes the docs leave open', () => {
   )
 })
 
+describe('paging through a list that grows meanwhile', () => {
+  it('gives each item once when a new one pushes the rest on between pages', async () => {
+    const newestFirst = [5, 4, 3, 2, 1]
+    handler = (request, response) => {
+      const query = new URL(request.url!, 'http://x').searchParams
+      const offset = Number(query.get('offset'))
+      const limit = Number(query.get('limit'))
+      const data = newestFirst.slice(offset, offset + limit).map((id) => ({ id }))
+      json(response, 200, { data, meta: { total: newestFirst.length } })
+      // A chat arrives after the first page was read.
+      if (offset === 0) newestFirst.unshift(6)
+    }
+    const ids: number[] = []
+    for await (const chat of client().chats.all({ pageSize: 2 })) ids.push(chat.id)
+    expect(ids).toEqual([5, 4, 3, 2, 1])
+  })
+})
+
 describe('ids in paths', () => {
   it.each(['../organization', '5208/messages', '', '1.5', '-1'])(
     'refuses %j before sending anything',

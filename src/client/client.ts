@@ -178,7 +178,12 @@ export function createClient(options: ClientOptions) {
       send<Customer>('DELETE', `/customers/${pathId(id)}/tags`, { tags }),
   }
 
-  const team = <Item, Page extends { data: Item[]; meta: { total: number } }>(path: string) => ({
+  const team = <
+    Item extends { id: number },
+    Page extends { data: Item[]; meta: { total: number } },
+  >(
+    path: string,
+  ) => ({
     list: (options: Pick<ListOptions, 'offset' | 'limit'> = {}) => get<Page>(path, options),
     all: (paging: PageOptions = {}) =>
       pages<Item>(paging, (offset, limit) => get<Page>(path, { offset, limit }).then(asPage)),
