@@ -88,6 +88,68 @@ describe('chats', SLOW, () => {
   })
 })
 
+describe('the changes an inbox makes', SLOW, () => {
+  it('creates a chat, assigns it, moves it, snoozes it, and rates it once closed', async () => {
+    // A customer of its own, deleted at the end with the chat: the other tests count chats.
+    const customer = (await server.request('POST', '/v1/customers', { body: { name: 'Eve' } })).body
+      .id as number
+    const created = await opencrunch(
+      'chats',
+      'create',
+      '--customer',
+      String(customer),
+      '--application',
+      '1',
+    )
+    expect(created.code, created.stderr).toBe(0)
+    const id = /^Created chat (\d+) \(empty\)\.$/m.exec(created.stdout)![1]!
+    // Only a chat an agent has answered can be rated.
+    const said = await opencrunch('messages', 'send', '--chat', id, '--agent', '1', '--text', 'Hi')
+    expect(said.code, said.stderr).toBe(0)
+    const assigned = await opencrunch('chats', 'assign', id, '1')
+    expect(assigned.stdout.trim()).toBe(`Chat ${id} is assigned to Sarah.`)
+    expect((await opencrunch('chats', 'assign', id, 'none')).stdout.trim()).toBe(
+      `Chat ${id} is assigned to nobody.`,
+    )
+    const moved = await opencrunch('chats', 'department', id, '10')
+    expect(moved.stdout.trim()).toBe(`Chat ${id} is in Support.`)
+    const before = Math.floor(Date.now() / 1000)
+    const snoozed = await opencrunch('chats', 'snooze', id, '2h')
+    expect(snoozed.stdout).toMatch(/is snoozed until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/m)
+    const until = Number((await server.request('GET', `/v1/chats/${id}`)).body.snoozedUntil)
+    expect(until - before).toBeGreaterThanOrEqual(7200)
+    expect(until - before).toBeLessThan(7260)
+    expect((await opencrunch('chats', 'snooze', id, 'off')).stdout.trim()).toBe(
+      `Chat ${id} is not snoozed.`,
+    )
+    expect((await opencrunch('chats', 'status', id, 'closed')).code).toBe(0)
+    const rated = await opencrunch('chats', 'rate', id, 'Great')
+    expect(rated.stdout.trim(), rated.stderr).toBe(`Chat ${id} is rated great.`)
+    expect((await opencrunch('customers', 'delete', String(customer))).code).toBe(0)
+  })
+
+  it('refuses a rating, a snooze or an assignee it cannot read, before asking the server', async () => {
+    for (const [args, message] of [
+      [['rate', '1', 'superb'], '"superb" is not a rating: use "perfect", "great"'],
+      [['snooze', '1', 'tomorrow'], '"tomorrow" is not a time to snooze until'],
+      [['assign', '1', 'sarah'], 'the agent'],
+    ] as const) {
+      const res = await opencrunch('chats', ...args)
+      expect(res.code, args.join(' ')).toBe(1)
+      expect(res.stderr).toContain(message)
+    }
+  })
+
+  it('tags and untags a customer', async () => {
+    const tagged = await opencrunch('customers', 'tag', '101', 'VIP', 'Beta')
+    expect(tagged.code, tagged.stderr).toBe(0)
+    expect(tagged.stdout).toMatch(/^Customer 101 has the tags .*VIP/m)
+    expect(tagged.stdout).toContain('Beta')
+    const untagged = await opencrunch('customers', 'untag', '101', 'VIP', 'Beta')
+    expect(untagged.stdout).not.toContain('VIP')
+  })
+})
+
 describe('messages, customers and the team', SLOW, () => {
   it('sends a message as an agent and as the customer', async () => {
     const agent = await opencrunch(

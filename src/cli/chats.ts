@@ -3,7 +3,7 @@ import type { Chat, Message } from '../client/index.js'
 import {
   apiCommand,
   fields,
-  rows,
+  listed,
   runApi,
   when,
   yesNo,
@@ -15,6 +15,7 @@ import {
   type ListFlags,
 } from './context.js'
 import { FILTER_HELP, parseFilter } from './filter.js'
+import { registerChatChangeCommands } from './chat-changes.js'
 import { registerReadStateCommands } from './read-state.js'
 
 const CHAT_COLUMNS: readonly Column<Chat>[] = [
@@ -54,14 +55,14 @@ interface ReadFlags {
 export function registerChatCommands(program: Command): void {
   const chats = program.command('chats').description('Read and change chats through the API')
   registerReadStateCommands(chats)
+  registerChatChangeCommands(chats)
 
   apiCommand(listOptions(chats.command('list').description('List chats, newest first'))).action(
     (flags: ListFlags) =>
       runApi(
         flags,
         (client) => client.chats.list(paging(flags)),
-        (page) =>
-          `${rows(page.data, CHAT_COLUMNS)}\n${page.data.length} of ${page.meta.total} chats`,
+        (page) => listed(page, CHAT_COLUMNS, 'chats'),
       ),
   )
 
@@ -91,7 +92,7 @@ export function registerChatCommands(program: Command): void {
           ...(flags.any ? { comparison: 'OR' } : {}),
           ...paging(flags),
         }),
-      (page) => `${rows(page.data, CHAT_COLUMNS)}\n${page.data.length} of ${page.meta.total} chats`,
+      (page) => listed(page, CHAT_COLUMNS, 'chats'),
     ),
   )
 
@@ -139,8 +140,7 @@ export function registerChatCommands(program: Command): void {
     runApi(
       flags,
       (client) => client.chats.messages(wholeNumber('id', id, 1), paging(flags)),
-      (page) =>
-        `${rows(page.data, MESSAGE_COLUMNS)}\n${page.data.length} of ${page.total} messages`,
+      (page) => listed(page, MESSAGE_COLUMNS, 'messages'),
     ),
   )
 

@@ -64,6 +64,20 @@ export function rows<T>(items: readonly T[], columns: readonly Column<T>[]): str
   )
 }
 
+/**
+ * A page of a list as a table and an `N of TOTAL things` line. The total is where HelpCrunch's
+ * docs put it for the list (`meta.total` or `total`), or wherever a server put it for a list whose
+ * envelope the docs leave open; `?` when it sent none.
+ */
+export function listed<T>(
+  page: { data: readonly T[]; meta?: { total?: number }; total?: number },
+  columns: readonly Column<T>[],
+  things: string,
+): string {
+  const total = page.meta?.total ?? page.total ?? '?'
+  return `${rows(page.data, columns)}\n${page.data.length} of ${total} ${things}`
+}
+
 /** One object as `field: value` lines. */
 export function fields<T>(item: T, columns: readonly Column<T>[]): string {
   const width = Math.max(...columns.map(([title]) => title.length))

@@ -3,6 +3,7 @@ import type { Agent, Application, Customer, Department, HelpCrunchClient } from 
 import {
   apiCommand,
   fields,
+  listed,
   rows,
   runApi,
   wholeNumber,
@@ -76,8 +77,7 @@ export function registerCustomerCommands(program: Command): void {
           filter: (flags.filter ?? []).map(parseFilter),
           ...paging(flags),
         }),
-      (list) =>
-        `${rows(list.data, CUSTOMER_COLUMNS)}\n${list.data.length} of ${list.total} customers`,
+      (list) => listed(list, CUSTOMER_COLUMNS, 'customers'),
     ),
   )
 
@@ -114,6 +114,36 @@ export function registerCustomerCommands(program: Command): void {
       ),
   )
 
+  for (const [name, description] of [
+    ['tag', 'Put tags on a customer (a tag it lacks is created)'],
+    ['untag', 'Take tags off a customer'],
+  ] as const) {
+    apiCommand(
+      customers
+        .command(name)
+        .description(description)
+        .argument('<id>', 'customer id')
+        .argument('<tags...>', 'tag names'),
+    ).action((id: string, names: string[], flags: ApiOptions) =>
+      runApi(
+        flags,
+        (client) => {
+          const tags = names.map((tagName) => ({ name: tagName }))
+          const customerId = wholeNumber('id', id, 1)
+          return name === 'tag'
+            ? client.customers.tag(customerId, tags)
+            : client.customers.untag(customerId, tags)
+        },
+        (customer) =>
+          `Customer ${customer.id} has ${
+            customer.tags.length === 0
+              ? 'no tags'
+              : `the tags ${customer.tags.map((tag) => tag.name).join(', ')}`
+          }.`,
+      ),
+    )
+  }
+
   apiCommand(
     customers
       .command('delete')
@@ -145,19 +175,31 @@ export function registerTeamCommands(program: Command): void {
     ['NAME', (application) => application.name],
     ['TYPE', (application) => application.type],
   ]
-  listCommand(program, 'agents', (client) => client.agents.list(), agentColumns)
-  listCommand(program, 'departments', (client) => client.departments.list(), departmentColumns)
-  listCommand(program, 'applications', (client) => client.applications.list(), applicationColumns)
+  listCommand(program, 'agents', (client) => client.agents.all(), agentColumns)
+  listCommand(program, 'departments', (client) => client.departments.all(), departmentColumns)
+  listCommand(program, 'applications', (client) => client.applications.all(), applicationColumns)
 }
 
-/** A command that lists one kind of thing as a table (`opencrunch agents`). */
+/** A command that lists every one of a kind of thing, across pages, as a table (`opencrunch agents`). */
 function listCommand<T>(
   program: Command,
   name: string,
-  list: (client: HelpCrunchClient) => Promise<{ data: T[] }>,
+  all: (client: HelpCrunchClient) => AsyncIterable<T>,
   columns: readonly Column<T>[],
 ): void {
   apiCommand(program.command(name).description(`List the ${name} (through the API)`)).action(
-    (flags: ApiOptions) => runApi(flags, list, (answer) => rows(answer.data, columns)),
+    (flags: ApiOptions) =>
+      runApi(
+        flags,
+        (client) => collect(all(client)),
+        (items) => rows(items, columns),
+      ),
   )
+}
+
+/** Every item of an iteration, in order (`Array.fromAsync` from Node 22 on). */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
 }
