@@ -62,6 +62,20 @@ describe('a server that does not answer', () => {
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
+  it('gives up on an answer whose body stalls after its headers', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.write('{"id":')
+    }
+    await expect(client({ timeoutMs: 200 }).chats.get(1)).rejects.toThrow(
+      /GET \/chats\/1 got no answer within 200 ms \(timeoutMs\)\. It was sent/,
+    )
+  })
+
+  it.each([1500.5, -1, 2 ** 31, Infinity])('refuses timeoutMs %s when made', (timeoutMs) => {
+    expect(() => client({ timeoutMs })).toThrow(RangeError)
+  })
+
   it("stops a wait for Retry-After as soon as the client's signal aborts", async () => {
     handler = (_request, response) => json(response, 429, TOO_MANY, { 'retry-after': '30' })
     const controller = new AbortController()
@@ -75,12 +89,23 @@ describe('a server that does not answer', () => {
 })
 
 describe('answers that are not JSON', () => {
-  it('takes a plain-text Ok as the answer it is', async () => {
+  it.each(['text/plain', 'text/html; charset=UTF-8'])(
+    'takes an Ok without quotes, labelled %s, as the answer it is',
+    async (type) => {
+      handler = (_request, response) => {
+        response.writeHead(200, { 'content-type': type })
+        response.end('Ok')
+      }
+      await expect(client().customers.delete(5)).resolves.toBe('Ok')
+    },
+  )
+
+  it('refuses any other success that is not JSON, rather than typing it as a chat', async () => {
     handler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain' })
-      response.end('Ok')
+      response.end('Hello from the default site')
     }
-    await expect(client().customers.delete(5)).resolves.toBe('Ok')
+    await expect(client().chats.get(1)).rejects.toThrow(/that is not JSON; is the base URL/)
   })
 
   it("keeps a proxy's error page as a HelpCrunchError with its status", async () => {
@@ -101,7 +126,9 @@ describe('answers that are not JSON', () => {
       response.writeHead(200, { 'content-type': 'text/html' })
       response.end('<!doctype html><title>Welcome</title>')
     }
-    await expect(client().chats.list()).rejects.toThrow(/web page, not JSON; is the base URL/)
+    await expect(client().chats.list()).rejects.toThrow(
+      /with a web page that is not JSON; is the base URL/,
+    )
   })
 })
 
@@ -171,14 +198,22 @@ describe('paging through a list that grows meanwhile', () => {
     for await (const chat of client().chats.all({ pageSize: 2 })) ids.push(chat.id)
     expect(ids).toEqual([5, 4, 3, 2, 1])
   })
+
+  it('stops when a full page brings nothing new, as from a server that ignores offset', async () => {
+    handler = (_request, response) => json(response, 200, { data: [{ id: 1 }, { id: 2 }] })
+    const ids: number[] = []
+    for await (const chat of client().chats.all({ pageSize: 2 })) ids.push(chat.id)
+    expect(ids).toEqual([1, 2])
+    expect(asked).toHaveLength(2)
+  })
 })
 
 describe('ids in paths', () => {
   it.each(['../organization', '5208/messages', '', '1.5', '-1'])(
     'refuses %j before sending anything',
-    (id) => {
-      expect(() => client().chats.get(id)).toThrow(TypeError)
-      expect(() => client().customers.delete(id)).toThrow(TypeError)
+    async (id) => {
+      await expect(client().chats.get(id)).rejects.toThrow(TypeError)
+      await expect(client().customers.delete(id)).rejects.toThrow(TypeError)
       expect(asked).toEqual([])
     },
   )

@@ -29,25 +29,18 @@ import type {
   UntagCustomerBody,
 } from '../contract/index.js'
 import { Transport, type ClientOptions } from './http.js'
-import { pages, type PageOptions } from './paginate.js'
+import { listTotal, pages, type ListPage, type PageOptions } from './paginate.js'
 
-/**
- * A list's answer as a page to iterate. opencrunch answers `{data, meta: {total}}` (chats, the
- * team) or `{data, total}` (customers, messages), as HelpCrunch's docs show; where HelpCrunch's
- * docs leave a list's envelope open (chat search, older agents pages) either is read, and a page
- * with neither total ends the list only when it comes back short.
- */
-const asPage = <T>(page: { data: T[]; meta?: { total?: number }; total?: number }) => ({
-  items: page.data,
-  total: page.meta?.total ?? page.total ?? Number.POSITIVE_INFINITY,
-})
+/** A list's answer as a page to iterate (see `listTotal` for where its total is read). */
+const asPage = <T>(page: ListPage<T>) => ({ items: page.data, total: listTotal(page) })
 
 /** An id as the API takes it: a number, or a numeric string. */
 export type Id = number | string
 
 /**
- * An id to put in a path: a whole number, or its digits. Anything else throws a `TypeError` at
- * once, so that an id read from input cannot lead a request to another path (`../organization`).
+ * An id to put in a path: a whole number, or its digits. Anything else is refused with a
+ * `TypeError` (the methods that take one reject with it) before a request is sent, so that an id
+ * read from input cannot lead a request to another path (`../organization`).
  */
 function pathId(id: Id): string {
   const text = String(id)
@@ -101,7 +94,7 @@ export function createClient(options: ClientOptions) {
       pages<Chat>(options, (offset, limit) =>
         get<ChatList>('/chats', { ...sortOf(options), offset, limit }).then(asPage),
       ),
-    get: (id: Id) => get<Chat>(`/chats/${pathId(id)}`),
+    get: async (id: Id) => get<Chat>(`/chats/${pathId(id)}`),
     create: (body: CreateChatBody) => send<Chat>('POST', '/chats', body),
     /** `POST /chats/search`: one page of the chats matching `filter`. */
     search: (body: SearchBody = {}) => send<ChatList>('POST', '/chats/search', body),
@@ -120,7 +113,7 @@ export function createClient(options: ClientOptions) {
     readByCustomer: (id: Id, read: boolean, options: ReadOptions = {}) =>
       send<Chat>('PUT', '/chats/readByCustomer', { id, read, ...options }),
     /** opencrunch only: each side's read flag, position and unread count. */
-    readState: (id: Id) => get<ChatReadState>(`/chats/${pathId(id)}/readState`),
+    readState: async (id: Id) => get<ChatReadState>(`/chats/${pathId(id)}/readState`),
     /** opencrunch only: the chats a side has unread, in all and per assignee, department, app. */
     unreadTotals: (side: UnreadTotals['side'] = 'agent') =>
       get<UnreadTotals>('/chats/unreadTotals', { side }),
@@ -135,7 +128,7 @@ export function createClient(options: ClientOptions) {
     snooze: (id: Id, until: SnoozeChatBody['snoozedUntil']) =>
       send<Chat>('PUT', '/chats/snooze', { id, snoozedUntil: until }),
     /** `GET /chats/{id}/messages`: one page, newest first. */
-    messages: (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
+    messages: async (id: Id, options: Pick<ListOptions, 'offset' | 'limit'> = {}) =>
       get<MessageList>(`/chats/${pathId(id)}/messages`, options),
     /** Every message of the chat, newest first, across pages. */
     allMessages: (id: Id, paging: PageOptions = {}) =>
@@ -155,26 +148,26 @@ export function createClient(options: ClientOptions) {
       pages<Customer>(options, (offset, limit) =>
         get<CustomerList>('/customers', { ...sortOf(options), offset, limit }).then(asPage),
       ),
-    get: (id: Id) => get<Customer>(`/customers/${pathId(id)}`),
+    get: async (id: Id) => get<Customer>(`/customers/${pathId(id)}`),
     create: (body: CreateCustomerBody) => send<Customer>('POST', '/customers', body),
     /** `PUT`: fields left out are cleared. */
-    replace: (id: Id, body: CustomerChangeBody) =>
+    replace: async (id: Id, body: CustomerChangeBody) =>
       send<Customer>('PUT', `/customers/${pathId(id)}`, body),
     /** `PATCH`: fields left out stay as they are. */
-    update: (id: Id, body: CustomerChangeBody) =>
+    update: async (id: Id, body: CustomerChangeBody) =>
       send<Customer>('PATCH', `/customers/${pathId(id)}`, body),
     /** `PUT /customers/batch`: 1 to 10 changes, all or nothing. */
     updateMany: (changes: readonly BatchCustomerChange[]) =>
       send<Customer[]>('PUT', '/customers/batch', changes),
-    delete: (id: Id) => send<'Ok'>('DELETE', `/customers/${pathId(id)}`),
+    delete: async (id: Id) => send<'Ok'>('DELETE', `/customers/${pathId(id)}`),
     search: (body: SearchBody = {}) => send<CustomerList>('POST', '/customers/search', body),
     searchAll: (body: Omit<SearchBody, 'offset' | 'limit'> = {}, paging: PageOptions = {}) =>
       pages<Customer>(paging, (offset, limit) =>
         send<CustomerList>('POST', '/customers/search', { ...body, offset, limit }).then(asPage),
       ),
-    tag: (id: Id, tags: TagCustomerBody['tags']) =>
+    tag: async (id: Id, tags: TagCustomerBody['tags']) =>
       send<Customer>('PUT', `/customers/${pathId(id)}/tags`, { tags }),
-    untag: (id: Id, tags: UntagCustomerBody['tags']) =>
+    untag: async (id: Id, tags: UntagCustomerBody['tags']) =>
       send<Customer>('DELETE', `/customers/${pathId(id)}/tags`, { tags }),
   }
 
@@ -200,7 +193,7 @@ export function createClient(options: ClientOptions) {
     agents: {
       ...team<Agent, AgentList>('/agents'),
       /** Unsubscribes the agent from HelpCrunch's newsletter. */
-      unsubscribe: (id: Id) => get<'Ok'>(`/agents/${pathId(id)}/unsubscribe`),
+      unsubscribe: async (id: Id) => get<'Ok'>(`/agents/${pathId(id)}/unsubscribe`),
     },
     departments: team<Department, DepartmentList>('/departments'),
     applications: team<Application, ApplicationList>('/applications'),

@@ -61,6 +61,10 @@ export class Transport {
     this.maxRetries = options.maxRetries ?? 2
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000
     this.timeoutMs = options.timeoutMs ?? 30_000
+    // Timers hold at most 2^31 - 1 ms; past it Node fires them at once, or refuses them.
+    if (!Number.isInteger(this.timeoutMs) || this.timeoutMs < 0 || this.timeoutMs > 2 ** 31 - 1) {
+      throw new RangeError('timeoutMs must be a whole number of ms from 0 to 2147483647')
+    }
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   }
 
@@ -108,67 +112,81 @@ export class Transport {
       accept: 'application/json',
     }
     if (spec.body !== undefined) headers['content-type'] = 'application/json'
-    const signals = [
-      ...(this.options.signal ? [this.options.signal] : []),
-      ...(this.timeoutMs > 0 ? [AbortSignal.timeout(this.timeoutMs)] : []),
-    ]
-    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined
-    let response: Response
-    try {
-      response = await this.fetch(url, {
-        method: spec.method,
-        headers,
-        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
-        ...(signal ? { signal } : {}),
-      })
-    } catch (error) {
-      throw this.failed(
-        error,
-        `Cannot reach ${url.origin}`,
-        'Check the base URL and that the server is running.',
+    // One controller an attempt, aborted by the timeout or the client's signal and let go of
+    // once the body is read: a signal combined per request with a long-lived one
+    // (`AbortSignal.any`) stays referenced by it on Node 20.
+    const controller = new AbortController()
+    const outer = this.options.signal
+    const abort = () => controller.abort(outer?.reason)
+    let timedOut = false
+    const timer =
+      this.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true
+            controller.abort()
+          }, this.timeoutMs)
+        : undefined
+    if (outer?.aborted) abort()
+    else outer?.addEventListener('abort', abort, { once: true })
+    const unanswered = (error: unknown) =>
+      new ConnectionError(
+        timedOut
+          ? `${spec.method} ${spec.path} got no answer within ${this.timeoutMs} ms (timeoutMs). ` +
+              'It was sent, so the server may have acted.'
+          : controller.signal.aborted
+            ? `${spec.method} ${spec.path} was aborted by the client's signal; the server may ` +
+              'have acted.'
+            : `${spec.method} ${spec.path} broke off its answer: ${(error as Error).message}. ` +
+              'The server may have acted.',
+        { cause: error },
       )
-    }
-    let text: string
     try {
-      text = await response.text()
-    } catch (error) {
-      throw this.failed(
-        error,
-        `${spec.method} ${spec.path} broke off its answer`,
-        'The server may have acted.',
-      )
+      let response: Response
+      try {
+        response = await this.fetch(url, {
+          method: spec.method,
+          headers,
+          ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+          signal: controller.signal,
+        })
+      } catch (error) {
+        if (controller.signal.aborted) throw unanswered(error)
+        throw new ConnectionError(
+          `Cannot reach ${url.origin}: ${(error as Error).message}. Check the base URL and that ` +
+            'the server is running.',
+          { cause: error },
+        )
+      }
+      let text: string
+      try {
+        text = await response.text()
+      } catch (error) {
+        throw unanswered(error)
+      }
+      return { response, payload: parsePayload(response, text, spec) }
+    } finally {
+      clearTimeout(timer)
+      outer?.removeEventListener('abort', abort)
     }
-    return { response, payload: parsePayload(response, text, spec) }
-  }
-
-  /** What a failed `fetch` or body read means: a timeout, an abort, or the network. */
-  private failed(error: unknown, what: string, next: string): ConnectionError {
-    const name = (error as { name?: unknown } | null)?.name
-    const reason =
-      name === 'TimeoutError'
-        ? `no answer within ${this.timeoutMs} ms (timeoutMs)`
-        : name === 'AbortError'
-          ? "aborted by the client's signal"
-          : (error as Error).message
-    return new ConnectionError(`${what}: ${reason}. ${next}`, { cause: error })
   }
 }
 
 /**
- * An answer's body: its JSON; a plain-text success (`Ok`, which HelpCrunch may send without
- * quotes) as its text; an error that is not JSON (a proxy's page) as nothing, so that its status
- * still reaches the caller. A success that is a web page means the base URL is not the API.
+ * An answer's body: its JSON; an `Ok` without quotes (HelpCrunch's delete and unsubscribe may
+ * answer so, and a PHP server labels such text `text/html`) as that text; an error that is not
+ * JSON (a proxy's page) as nothing, so that its status still reaches the caller. Any other
+ * success that is not JSON means the base URL is not the API.
  */
 function parsePayload(response: Response, text: string, spec: RequestSpec): unknown {
   if (text === '') return undefined
   try {
     return JSON.parse(text)
   } catch {
-    const html = /html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)
     if (!response.ok) return undefined
-    if (!html) return text
+    if (/^\s*ok\s*$/i.test(text)) return 'Ok'
+    const what = /^\s*</.test(text) ? 'a web page' : 'something'
     throw new ConnectionError(
-      `${spec.method} ${spec.path} answered ${response.status} with a web page, not JSON; ` +
+      `${spec.method} ${spec.path} answered ${response.status} with ${what} that is not JSON; ` +
         'is the base URL the API (ending in /v1)?',
     )
   }

@@ -3,9 +3,26 @@ export interface PageOptions {
   readonly pageSize?: number
 }
 
+/** A list's answer as HelpCrunch's docs show one or the other: `{data, meta: {total}}`, `{data, total}`. */
+export interface ListPage<T> {
+  readonly data: readonly T[]
+  readonly meta?: { readonly total?: number }
+  readonly total?: number
+}
+
+/**
+ * A list's total: `meta.total` (chats, the team) or `total` (customers, messages), as HelpCrunch's
+ * docs show; where they leave a list's envelope open (chat search, older agents pages) either is
+ * read, and `undefined` when the server sent neither.
+ */
+export function listTotal(page: ListPage<unknown>): number | undefined {
+  return page.meta?.total ?? page.total
+}
+
 interface Page<T> {
   readonly items: readonly T[]
-  readonly total: number
+  /** `undefined` when the server sent none: the list then ends at a short page. */
+  readonly total: number | undefined
 }
 
 /**
@@ -28,11 +45,14 @@ export async function* pages<T extends { readonly id: number }>(
   const given = new Set<number>()
   for (let offset = 0; ; offset += limit) {
     const page = await fetchPage(offset, limit)
+    const before = given.size
     for (const item of page.items) {
       if (given.has(item.id)) continue
       given.add(item.id)
       yield item
     }
-    if (page.items.length < limit || offset + limit >= page.total) return
+    if (page.items.length < limit || offset + limit >= (page.total ?? Infinity)) return
+    // A full page with nothing new: a server that ignores offset would go on for ever.
+    if (given.size === before) return
   }
 }
