@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { buildApp } from '../app.js'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
@@ -7,7 +8,7 @@ import { ensureDemo } from '../fixtures/demo-key.js'
 import { listOrganizations } from '../features/organization/organization.repository.js'
 import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
-import { openDatabase } from '../storage/open.js'
+import { openDatabase, sqliteFile } from '../storage/open.js'
 import type { Fixture } from '../fixtures/fixture.schema.js'
 import { describeSummary, loadFixtureData, readFixtureFile } from './fixture.js'
 import {
@@ -38,11 +39,16 @@ const SHUTDOWN_GRACE_MS = 10_000
 export async function serve(options: ServeOptions, output: Output = terminal): Promise<void> {
   const config = loadServerConfig(options)
   if (isServeWorker()) return serveAsWorker(config, output)
-  // Read first: a fixture that cannot be read or is not one leaves no database behind.
+  // Into a database still to be made, read the fixture first: one that cannot be read or is not
+  // one leaves no database behind. A database that exists may hold organizations already, and
+  // then the fixture is not read at all (a restart after the file has gone keeps working).
   const fixture =
     options.fixture === undefined
       ? undefined
-      : { file: options.fixture, data: await readFixtureFile(options.fixture) }
+      : {
+          file: options.fixture,
+          data: isMadeHere(config.databaseUrl) ? await readFixtureFile(options.fixture) : null,
+        }
   const background = new BackgroundErrors(output)
   const db = await openDatabase({
     url: config.databaseUrl,
@@ -215,6 +221,13 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
   }
 }
 
+/** Whether opening the database makes it: a SQLite file not there yet, or `:memory:`. */
+function isMadeHere(databaseUrl: string): boolean {
+  if (databaseUrl === ':memory:' || databaseUrl === 'sqlite::memory:') return true
+  const file = sqliteFile(databaseUrl)
+  return file !== null && !existsSync(file)
+}
+
 /**
  * Migrates the database, then loads `--fixture` and `--demo` data into it when it is empty.
  * Returns the demo key to print, if any.
@@ -222,7 +235,7 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
 async function prepareData(
   db: Db,
   options: ServeOptions,
-  fixture: { readonly file: string; readonly data: Fixture } | undefined,
+  fixture: { readonly file: string; readonly data: Fixture | null } | undefined,
   databaseUrl: string,
   output: Output,
 ): Promise<string | null> {
@@ -231,7 +244,8 @@ async function prepareData(
   if (fixture !== undefined) {
     const existing = await listOrganizations(db)
     if (existing.length === 0) {
-      const summary = await loadFixtureData(db, fixture.data, fixture.file, output)
+      const data = fixture.data ?? (await readFixtureFile(fixture.file))
+      const summary = await loadFixtureData(db, data, fixture.file, output)
       output.out(`Loaded ${describeSummary(summary)} from ${fixture.file}.`)
     } else {
       output.out(`Not loading ${fixture.file}: the database already holds organizations.`)
