@@ -79,7 +79,7 @@ export function registerChatChangeCommands(chats: Command): void {
   change(
     chats,
     'rate',
-    `Rate a closed chat: ${RATINGS.map((rating) => `"${rating}"`).join(', ')}`,
+    `Rate a closed chat: ${RATING_LIST}`,
     '<rating>',
     'the rating',
     (client, id, rating) => client.chats.rate(id, asRating(rating)),
@@ -113,6 +113,9 @@ function idOrNone(what: string, raw: string): number | null {
   return /^(none|null)$/i.test(raw) ? null : wholeNumber(`the ${what}`, raw, 1)
 }
 
+/** The ratings, as a sentence lists them: `"perfect", "great", ...`. */
+const RATING_LIST = RATINGS.map((rating) => `"${rating}"`).join(', ')
+
 const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_400 }
 
 /** `off`: no snooze; `2h`: that long from `nowMs`; digits: that UNIX second. */
@@ -132,9 +135,7 @@ export function snoozeUntil(raw: string, nowMs: number): number | null {
 function asRating(raw: string): Rating {
   const rating = RATINGS.find((known) => known === raw.toLowerCase())
   if (rating === undefined) {
-    throw new CommandError(
-      `"${raw}" is not a rating: use ${RATINGS.map((known) => `"${known}"`).join(', ')}.`,
-    )
+    throw new CommandError(`"${raw}" is not a rating: use ${RATING_LIST}.`)
   }
   return rating
 }

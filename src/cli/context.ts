@@ -6,6 +6,7 @@ import {
   RateLimitError,
   type HelpCrunchClient,
 } from '../client/index.js'
+import { listTotal, type ListPage } from '../client/paginate.js'
 import { loadApiConfig } from '../server/config.js'
 import { CommandError } from '../server/commands/command-error.js'
 import { wholeNumber } from '../server/commands/whole-number.js'
@@ -64,18 +65,13 @@ export function rows<T>(items: readonly T[], columns: readonly Column<T>[]): str
   )
 }
 
-/**
- * A page of a list as a table and an `N of TOTAL things` line. The total is where HelpCrunch's
- * docs put it for the list (`meta.total` or `total`), or wherever a server put it for a list whose
- * envelope the docs leave open; `?` when it sent none.
- */
+/** A page of a list as a table and an `N of TOTAL things` line (`?` when no total came). */
 export function listed<T>(
-  page: { data: readonly T[]; meta?: { total?: number }; total?: number },
+  page: ListPage<T>,
   columns: readonly Column<T>[],
   things: string,
 ): string {
-  const total = page.meta?.total ?? page.total ?? '?'
-  return `${rows(page.data, columns)}\n${page.data.length} of ${total} ${things}`
+  return `${rows(page.data, columns)}\n${page.data.length} of ${listTotal(page) ?? '?'} ${things}`
 }
 
 /** One object as `field: value` lines. */

@@ -180,7 +180,10 @@ export function registerTeamCommands(program: Command): void {
   listCommand(program, 'applications', (client) => client.applications.all(), applicationColumns)
 }
 
-/** A command that lists every one of a kind of thing, across pages, as a table (`opencrunch agents`). */
+/**
+ * A command that lists every one of a kind of thing, across pages, as a table (`opencrunch
+ * agents`); `--json` prints them in the API's own list shape, `{data, meta: {total}}`.
+ */
 function listCommand<T>(
   program: Command,
   name: string,
@@ -191,8 +194,11 @@ function listCommand<T>(
     (flags: ApiOptions) =>
       runApi(
         flags,
-        (client) => collect(all(client)),
-        (items) => rows(items, columns),
+        async (client) => {
+          const data = await collect(all(client))
+          return { data, meta: { total: data.length } }
+        },
+        (list) => rows(list.data, columns),
       ),
   )
 }

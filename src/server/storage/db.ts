@@ -64,7 +64,8 @@ export interface Dialect {
   /**
    * The placeholder for the id of a row inserted into `table`: an id given is kept, `null` has
    * one assigned above every id the table has held, deleted ones included (PostgreSQL's identity
-   * sequence; on SQLite, above both its rowids and the `retired_ids` `retireIds` keeps).
+   * sequence; on SQLite, above both its rowids and the `retired_ids` `retireIds` keeps). One
+   * row a statement: an `INSERT ... SELECT` of several rows would give each the same id.
    */
   newId(table: string): string
   /**
