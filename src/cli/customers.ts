@@ -114,10 +114,12 @@ export function registerCustomerCommands(program: Command): void {
       ),
   )
 
-  for (const [name, description] of [
+  // Each command is named as the client's call it makes.
+  const tagChanges = [
     ['tag', 'Put tags on a customer (a tag it lacks is created)'],
     ['untag', 'Take tags off a customer'],
-  ] as const) {
+  ] as const
+  for (const [name, description] of tagChanges) {
     apiCommand(
       customers
         .command(name)
@@ -127,19 +129,15 @@ export function registerCustomerCommands(program: Command): void {
     ).action((id: string, names: string[], flags: ApiOptions) =>
       runApi(
         flags,
-        (client) => {
-          const tags = names.map((tagName) => ({ name: tagName }))
-          const customerId = wholeNumber('id', id, 1)
-          return name === 'tag'
-            ? client.customers.tag(customerId, tags)
-            : client.customers.untag(customerId, tags)
+        (client) =>
+          client.customers[name](
+            wholeNumber('id', id, 1),
+            names.map((tag) => ({ name: tag })),
+          ),
+        (customer) => {
+          const tags = customer.tags.map((tag) => tag.name)
+          return `Customer ${customer.id} has ${tags.length === 0 ? 'no tags' : `the tags ${tags.join(', ')}`}.`
         },
-        (customer) =>
-          `Customer ${customer.id} has ${
-            customer.tags.length === 0
-              ? 'no tags'
-              : `the tags ${customer.tags.map((tag) => tag.name).join(', ')}`
-          }.`,
       ),
     )
   }

@@ -88,16 +88,14 @@ export class Transport {
   private wait(ms: number): Promise<void> {
     const signal = this.options.signal
     return new Promise((resolve, reject) => {
-      const aborted = () => {
-        clearTimeout(timer)
-        reject(new ConnectionError('Aborted while waiting out a 429.', { cause: signal?.reason }))
-      }
       const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', aborted)
+        stopListening()
         resolve()
       }, ms)
-      if (signal?.aborted) aborted()
-      else signal?.addEventListener('abort', aborted, { once: true })
+      const stopListening = onAbort(signal, () => {
+        clearTimeout(timer)
+        reject(new ConnectionError('Aborted while waiting out a 429.', { cause: signal?.reason }))
+      })
     })
   }
 
@@ -116,8 +114,6 @@ export class Transport {
     // once the body is read: a signal combined per request with a long-lived one
     // (`AbortSignal.any`) stays referenced by it on Node 20.
     const controller = new AbortController()
-    const outer = this.options.signal
-    const abort = () => controller.abort(outer?.reason)
     let timedOut = false
     const timer =
       this.timeoutMs > 0
@@ -126,8 +122,8 @@ export class Transport {
             controller.abort()
           }, this.timeoutMs)
         : undefined
-    if (outer?.aborted) abort()
-    else outer?.addEventListener('abort', abort, { once: true })
+    const outer = this.options.signal
+    const stopListening = onAbort(outer, () => controller.abort(outer?.reason))
     const unanswered = (error: unknown) =>
       new ConnectionError(
         timedOut
@@ -166,9 +162,23 @@ export class Transport {
       return { response, payload: parsePayload(response, text, spec) }
     } finally {
       clearTimeout(timer)
-      outer?.removeEventListener('abort', abort)
+      stopListening()
     }
   }
+}
+
+/**
+ * Calls `abort` when `signal` aborts, at once if it has; returns what stops listening, so that a
+ * long-lived signal keeps no listener of a request that has ended.
+ */
+function onAbort(signal: AbortSignal | undefined, abort: () => void): () => void {
+  if (signal === undefined) return () => {}
+  if (signal.aborted) {
+    abort()
+    return () => {}
+  }
+  signal.addEventListener('abort', abort, { once: true })
+  return () => signal.removeEventListener('abort', abort)
 }
 
 /**

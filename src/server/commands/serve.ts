@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { buildApp } from '../app.js'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
@@ -8,7 +7,7 @@ import { ensureDemo } from '../fixtures/demo-key.js'
 import { listOrganizations } from '../features/organization/organization.repository.js'
 import type { Db } from '../storage/db.js'
 import { migrate } from '../storage/migrator.js'
-import { openDatabase, sqliteFile } from '../storage/open.js'
+import { openDatabase, opensNewDatabase } from '../storage/open.js'
 import type { Fixture } from '../fixtures/fixture.schema.js'
 import { describeSummary, loadFixtureData, readFixtureFile } from './fixture.js'
 import {
@@ -47,7 +46,9 @@ export async function serve(options: ServeOptions, output: Output = terminal): P
       ? undefined
       : {
           file: options.fixture,
-          data: isMadeHere(config.databaseUrl) ? await readFixtureFile(options.fixture) : null,
+          data: opensNewDatabase(config.databaseUrl)
+            ? await readFixtureFile(options.fixture)
+            : null,
         }
   const background = new BackgroundErrors(output)
   const db = await openDatabase({
@@ -219,13 +220,6 @@ function cannotListen(error: unknown, { host, port }: ServerConfig): unknown {
     default:
       return error
   }
-}
-
-/** Whether opening the database makes it: a SQLite file not there yet, or `:memory:`. */
-function isMadeHere(databaseUrl: string): boolean {
-  if (databaseUrl === ':memory:' || databaseUrl === 'sqlite::memory:') return true
-  const file = sqliteFile(databaseUrl)
-  return file !== null && !existsSync(file)
 }
 
 /**

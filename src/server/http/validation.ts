@@ -160,9 +160,8 @@ function messageFor(
     case 'maxLength':
       return `This value is too long. It should have ${Number(limit)} characters or less.`
     case 'minimum':
-      return `This value should be greater than or equal to ${Number(limit)}.`
     case 'maximum':
-      return `This value should be less than or equal to ${Number(limit)}.`
+      return boundMessage(error.keyword, Number(limit))
     case 'minItems':
       return `This collection should contain ${elements(limit)} or more.`
     case 'maxProperties':
@@ -187,13 +186,16 @@ function beyondBounds(union: SchemaNode, actual: unknown): FieldMessage | null {
   const branches = Array.isArray(union.anyOf) ? (union.anyOf as SchemaNode[]) : []
   const integer = branches.find((branch) => branch.type === 'integer')
   const { minimum, maximum } = integer ?? {}
-  if (typeof minimum === 'number' && number < minimum) {
-    return `This value should be greater than or equal to ${minimum}.`
-  }
-  if (typeof maximum === 'number' && number > maximum) {
-    return `This value should be less than or equal to ${maximum}.`
-  }
+  if (typeof minimum === 'number' && number < minimum) return boundMessage('minimum', minimum)
+  if (typeof maximum === 'number' && number > maximum) return boundMessage('maximum', maximum)
   return null
+}
+
+/** What a value past a schema's `minimum` or `maximum` is told. */
+function boundMessage(bound: 'minimum' | 'maximum', limit: number): FieldMessage {
+  return bound === 'minimum'
+    ? `This value should be greater than or equal to ${limit}.`
+    : `This value should be less than or equal to ${limit}.`
 }
 
 /** "1 element", "10 elements" */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { Db } from './db.js'
 import { SqliteDb } from './sqlite.js'
 import { redact } from './url.js'
@@ -40,6 +41,13 @@ export function sqliteFile(url: string): string | null {
   if (isPostgresUrl(url)) return null
   const path = sqlitePath(url)
   return path === ':memory:' ? null : path
+}
+
+/** Whether opening a database URL makes the database: `:memory:`, or a SQLite file not there yet. */
+export function opensNewDatabase(url: string): boolean {
+  if (isPostgresUrl(url)) return false
+  const file = sqliteFile(url)
+  return file === null || !existsSync(file)
 }
 
 /** Whether a database URL names PostgreSQL. */
