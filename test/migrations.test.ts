@@ -201,3 +201,58 @@ describe('migration 4: chat read states', () => {
     expect(columns).not.toContain('last_message_id')
   })
 })
+
+describe('migration 9: unread counts', () => {
+  it('counts the unread chats a database already holds, per side and group', async () => {
+    const db = await openFile()
+    await migrate(db, () => {}, MIGRATIONS.slice(0, 8))
+    await db.exec(`
+      INSERT INTO organizations (id, domain, created_at) VALUES (1, 'a', 0), (2, 'b', 0);
+      INSERT INTO agents (id, organization_id, name, email, role) VALUES (5, 1, 'A', 'a@a', 'agent');
+      INSERT INTO customers (id, organization_id, created_at, updated_at)
+        VALUES (1, 1, 0, 0), (2, 2, 0, 0);
+      INSERT INTO chats (id, organization_id, customer_id, assignee_id, status, created_at, updated_at)
+        VALUES (1, 1, 1, 5, 'new', 0, 0), (2, 1, 1, 5, 'new', 0, 0), (3, 1, 1, NULL, 'new', 0, 0),
+          (4, 2, 2, NULL, 'new', 0, 0);
+      INSERT INTO chat_read_states (chat_id, organization_id, read_by_agent, read_by_customer)
+        VALUES (1, 1, 0, 1), (2, 1, 0, 0), (3, 1, 0, 1), (4, 2, 1, 0);
+    `)
+    await migrate(db)
+    expect(
+      await db.all('SELECT * FROM unread_chat_counts ORDER BY organization_id, side, assignee_id'),
+    ).toEqual([
+      {
+        organization_id: 1,
+        side: 'agent',
+        assignee_id: 0,
+        department_id: 0,
+        application_id: 0,
+        chats: 1,
+      },
+      {
+        organization_id: 1,
+        side: 'agent',
+        assignee_id: 5,
+        department_id: 0,
+        application_id: 0,
+        chats: 2,
+      },
+      {
+        organization_id: 1,
+        side: 'customer',
+        assignee_id: 5,
+        department_id: 0,
+        application_id: 0,
+        chats: 1,
+      },
+      {
+        organization_id: 2,
+        side: 'customer',
+        assignee_id: 0,
+        department_id: 0,
+        application_id: 0,
+        chats: 1,
+      },
+    ])
+  })
+})

@@ -35,6 +35,8 @@ const HOT_REQUESTS: ReadonlyArray<[string, string, unknown?]> = [
   ['PUT', '/v1/chats/readByAgent', { id: 1, read: true, upToMessageId: 1 }],
   ['PUT', '/v1/chats/readByCustomer', { id: 1, read: true, upToMessageId: 2 }],
   ['GET', '/v1/chats/1/readState'],
+  ['GET', '/v1/chats/unreadTotals'],
+  ['GET', '/v1/chats/unreadTotals?side=customer'],
   ['GET', '/v1/chats/1'],
   ['GET', '/v1/chats/1/messages'],
   ['POST', '/v1/messages', { chat: 1, text: 'hi', type: 'message' }],
@@ -69,6 +71,7 @@ describe.runIf(ON_SQLITE)('query plans of the hot paths', () => {
   it('runs the statements it is expected to', () => {
     expect(seen.size).toBeGreaterThan(15)
     expect([...seen].some((sql) => sql.includes('UPDATE chat_read_states'))).toBe(true)
+    expect([...seen].some((sql) => sql.includes('FROM unread_chat_counts'))).toBe(true)
   })
 
   it('never scans a whole table nor sorts in a temporary B-tree', async () => {

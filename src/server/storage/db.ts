@@ -75,6 +75,12 @@ export interface Dialect {
    * sequences never go back.
    */
   retireIds(tables: readonly string[]): string
+  /**
+   * Whether the engine runs one write transaction at a time, across every process (SQLite): a
+   * row that every writer updates, such as a count, then makes none of them wait for another.
+   * False on PostgreSQL, whose writers run side by side and would queue on such a row.
+   */
+  readonly singleWriter: boolean
   readonly json: JsonSql
   /**
    * A statement that, run first in a transaction, holds off every other process's migrations

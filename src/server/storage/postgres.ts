@@ -61,6 +61,7 @@ $trigger$;
 CREATE TRIGGER ${name} AFTER UPDATE OF ${columns.join(', ')} ON ${table} FOR EACH ROW
 WHEN (${when}) EXECUTE FUNCTION ${name}();`,
   retireIds: () => '',
+  singleWriter: false,
   newId: (table) => `(SELECT CASE WHEN given.id IS NULL THEN nextval('${table}_id_seq')
       ELSE given.id + 0 * setval('${table}_id_seq',
         GREATEST(given.id, (SELECT last_value FROM ${table}_id_seq))) END

@@ -62,6 +62,7 @@ BEGIN
 END;`,
   )
   .join('\n')}`,
+  singleWriter: true,
   migrationLock: null,
   forUpdate: '',
   unicodeLower: (expression) => `${UNICODE_LOWER}(${expression})`,

@@ -7,6 +7,7 @@ import { listsInOrder } from './005-lists-in-order.js'
 import { searchAndEvents } from './006-search-and-events.js'
 import { webhooks } from './007-webhooks.js'
 import { idsNeverReused } from './008-ids-never-reused.js'
+import { unreadCounts } from './009-unread-counts.js'
 
 /** One step of the schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'search indexes and events', sql: searchAndEvents },
   { version: 7, name: 'webhooks for read changes', sql: webhooks },
   { version: 8, name: 'ids never reused', sql: idsNeverReused },
+  { version: 9, name: 'unread counts', sql: unreadCounts },
 ]
