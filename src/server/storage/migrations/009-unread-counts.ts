@@ -19,9 +19,14 @@ import type { Dialect } from '../db.js'
  *   Rows of a deleted organization are left at 0, since no foreign key orders their deletion
  *   after its chats'.
  *
- * PostgreSQL keeps no counts: there transactions run side by side, and every mark of an
- * organization would wait on the same counter row until the mark before it committed. There
- * the database counts on request, and the server keeps answering while it does.
+ * A group's row stays when it falls to 0, so an organization has one row a side for each
+ * assignee, department and application its chats have had together: bounded by the team, not by
+ * the chats. Groups are those of `chats.organization_id`, which `chat_read_states` copies when
+ * the chat is made and which nothing changes.
+ *
+ * PostgreSQL keeps no counts: there transactions run side by side, and the marks of one side and
+ * group (every unassigned chat, say) would each wait on the same counter row until the one before
+ * it committed. There the database counts on request, and the server keeps answering.
  */
 export function unreadCounts(dialect: Dialect): string {
   if (!dialect.singleWriter) return ''
