@@ -17,7 +17,8 @@ import type { Dialect } from '../db.js'
  * - a chat deleted uncounts it before its read state goes, since the read state's own trigger,
  *   which runs after the chat is gone when the deletion cascades, can no longer tell its groups.
  *   Rows of a deleted organization are left at 0, since no foreign key orders their deletion
- *   after its chats'.
+ *   after its chats';
+ * - a read state deleted on its own (by hand: opencrunch never does) uncounts it.
  *
  * A group's row stays when it falls to 0, so an organization has one row a side for each
  * assignee, department and application its chats have had together: bounded by the team, not by
