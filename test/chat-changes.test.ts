@@ -181,6 +181,10 @@ describe('PUT /v1/chats/snooze', () => {
   it.each([
     ['an integer', T0_SECONDS + HOUR],
     ['a numeric string', String(T0_SECONDS + HOUR)],
+    [
+      'a string with a fraction of zeros, as HelpCrunch answers a snooze',
+      `${T0_SECONDS + HOUR}.000`,
+    ],
   ])(
     'snoozes the chat until a time given as %s, answered as a string of seconds',
     async (_n, until) => {
@@ -224,6 +228,8 @@ describe('PUT /v1/chats/snooze', () => {
     ['a boolean', true],
     ['a negative time', -1],
     ['a fractional time', 1.5],
+    ['a string with a fraction that is not zeros', `${T0_SECONDS}.5`],
+    ['a string ending in a point', `${T0_SECONDS}.`],
     ['a date string', '2026-11-01'],
     ['an object', { at: 1 }],
   ])('answers snoozedUntil as %s with a 400 on snoozedUntil', async (_name, snoozedUntil) => {

@@ -148,6 +148,11 @@ describe('POST /v1/chats/search: fields and operators', () => {
       filter('chats.createdAt', '>=', String(t(300))),
       [4, 5, 6],
     ],
+    [
+      'createdAt >=, with a fraction of zeros as HelpCrunch writes some',
+      filter('chats.createdAt', '>=', `${t(300)}.000`),
+      [4, 5, 6],
+    ],
     ['createdAt <', filter('chats.createdAt', '<', t(200)), [1, 2]],
     ['createdAt <=', filter('chats.createdAt', '<=', t(200)), [1, 2, 3]],
     ['createdAt =', filter('chats.createdAt', '=', t(300)), [4]],
@@ -286,6 +291,18 @@ describe('POST /v1/chats/search: errors', () => {
     [
       'a date written out',
       { filter: [filter('chats.createdAt', '>', '18 Jun 2020')] },
+      'filter[0].value',
+      typed('int'),
+    ],
+    [
+      'a time with a fraction that is not zeros',
+      { filter: [filter('chats.createdAt', '>', '1603864800.5')] },
+      'filter[0].value',
+      typed('int'),
+    ],
+    [
+      'an id with a fraction of zeros, which only times may have',
+      { filter: [filter('chats.assignee', '=', '1.000')] },
       'filter[0].value',
       typed('int'),
     ],

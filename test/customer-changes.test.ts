@@ -46,6 +46,7 @@ describe.each(['PUT', 'PATCH'])('%s /v1/customers/{customerId}', (method) => {
     ['name as a number', { name: 5 }, 'name', typed('string')],
     ['unsubscribed as a string', { unsubscribed: 'yes' }, 'unsubscribed', typed('bool')],
     ['firstSeen as words', { firstSeen: 'yesterday' }, 'firstSeen', typed('numeric')],
+    ['firstSeen with a fraction', { firstSeen: '1700000000.5' }, 'firstSeen', typed('numeric')],
     [
       'notes too long',
       { notes: 'x'.repeat(65536) },
@@ -168,6 +169,13 @@ describe.each(['PUT', 'PATCH'])('%s /v1/customers/{customerId}', (method) => {
     expect(await updatedAt(100)).toBe(T0_SECONDS + 60)
     expect(await updatedAt(101)).toBe(T0_SECONDS)
     expect((await server.request('GET', '/v1/customers')).body.total).toBe(2)
+  })
+
+  it('takes a time with a fraction of zeros, as HelpCrunch writes some, as that second', async () => {
+    const res = await change(101, { firstSeen: '1700000000.000', lastSeen: '1700000100.0' })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ firstSeen: '1700000000', lastSeen: '1700000100' })
+    expect(await get(101)).toMatchObject({ firstSeen: '1700000000', lastSeen: '1700000100' })
   })
 
   it('sets every field a body gives, customData in the list form', async () => {

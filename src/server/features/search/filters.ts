@@ -141,8 +141,9 @@ function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed 
   switch (spec.type) {
     case 'id':
     case 'timestamp': {
-      const number =
-        typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value
+      // A time may end in a fraction of zeros, as HelpCrunch writes some (see TimestampInput).
+      const digits = spec.type === 'id' ? /^[0-9]{1,15}$/ : /^[0-9]{1,15}(\.0{1,9})?$/
+      const number = typeof value === 'string' && digits.test(value) ? Number(value) : value
       return Number.isSafeInteger(number) && (number as number) >= 0
         ? { values: [number as number] }
         : wrongType(spec.type)
