@@ -50,18 +50,19 @@ export const NullableIdInput = Type.Union([IdInput, Type.Null()], {
 export const OptionalIdInput = Type.Optional(NullableIdInput)
 
 /**
- * A timestamp as a string: whole UNIX seconds, with or without a fraction of zeros. HelpCrunch's
- * own snooze answer shows `"snoozedUntil": "1603864800.000"`, and a client that sends such a
- * value back means that second. Any other fraction is refused, not rounded: which second it
- * means is the client's to say. `Number()` of a match is a whole number.
+ * A timestamp as a string of up to `digits` digits: whole UNIX seconds, with or without a
+ * fraction of zeros. HelpCrunch's own snooze answer shows `"snoozedUntil": "1603864800.000"`, and
+ * a client that sends such a value back means that second. Any other fraction is refused, not
+ * rounded: which second it means is the client's to say. `Number()` of a match is a whole number.
  */
-const TIMESTAMP_STRING = /^[0-9]{1,12}(\.0{1,9})?$/
+export const timestampString = (digits: number): RegExp =>
+  new RegExp(`^[0-9]{1,${digits}}(\\.0{1,9})?$`)
 
 /** A timestamp sent by a client: UNIX seconds as an integer or a numeric string. */
 export const TimestampInput = Type.Union(
   [
     Type.Integer({ minimum: 0, maximum: 999_999_999_999 }),
-    Type.String({ pattern: TIMESTAMP_STRING.source }),
+    Type.String({ pattern: timestampString(12).source }),
   ],
   {
     'x-expected': 'numeric',

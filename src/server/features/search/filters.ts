@@ -1,4 +1,9 @@
-import { parseChatStatus, RATINGS, type SearchBody } from '../../../contract/index.js'
+import {
+  parseChatStatus,
+  RATINGS,
+  timestampString,
+  type SearchBody,
+} from '../../../contract/index.js'
 import { Errors, type FieldMessage, type FieldProblem } from '../../errors.js'
 import type { Dialect, SqlValue } from '../../storage/db.js'
 
@@ -130,6 +135,10 @@ const wrongType = (type: FieldType): Typed => ({
   problem: `This value should be of type ${VALUE_TYPE[type]}.`,
 })
 
+/** A filter's id or time written as a string; a time may end in a fraction of zeros. */
+const ID_STRING = /^[0-9]{1,15}$/
+const TIME_STRING = timestampString(15)
+
 /** A filter's value as the field's type wants it, or what is wrong with it. */
 function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed {
   if (value === null) {
@@ -141,8 +150,7 @@ function typedValue(spec: FieldSpec, operator: Operator, value: unknown): Typed 
   switch (spec.type) {
     case 'id':
     case 'timestamp': {
-      // A time may end in a fraction of zeros, as HelpCrunch writes some (see TimestampInput).
-      const digits = spec.type === 'id' ? /^[0-9]{1,15}$/ : /^[0-9]{1,15}(\.0{1,9})?$/
+      const digits = spec.type === 'id' ? ID_STRING : TIME_STRING
       const number = typeof value === 'string' && digits.test(value) ? Number(value) : value
       return Number.isSafeInteger(number) && (number as number) >= 0
         ? { values: [number as number] }

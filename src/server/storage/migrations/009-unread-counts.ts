@@ -32,7 +32,7 @@ import type { Dialect } from '../db.js'
 export function unreadCounts(dialect: Dialect): string {
   if (!dialect.singleWriter) return ''
   const key = 'organization_id, side, assignee_id, department_id, application_id'
-  /** Adds `delta` to the group of chat row `c` for `side`; `from` and `where` select the rows. */
+  /** Adds `delta` to the group of chat row `c` for `side`, from the rows `from` and `where` pick. */
   const add = (side: string, delta: string, from: string, where: string, c = 'c') => `
   INSERT INTO unread_chat_counts (${key}, chats)
   SELECT ${c}.organization_id, '${side}', COALESCE(${c}.assignee_id, 0),
@@ -52,14 +52,13 @@ CREATE TABLE unread_chat_counts (
   PRIMARY KEY (${key})
 ) WITHOUT ROWID;
 
-${perSide(
-  (side, flag) => `
-INSERT INTO unread_chat_counts (${key}, chats)
-SELECT c.organization_id, '${side}', COALESCE(c.assignee_id, 0), COALESCE(c.department_id, 0),
-  COALESCE(c.application_id, 0), count(*)
-FROM chat_read_states r JOIN chats c ON c.id = r.chat_id
-WHERE r.${flag} = 0
-GROUP BY 1, 2, 3, 4, 5;`,
+${perSide((side, flag) =>
+  add(
+    side,
+    'count(*)',
+    'chat_read_states r JOIN chats c ON c.id = r.chat_id',
+    `r.${flag} = 0 GROUP BY 1, 2, 3, 4, 5`,
+  ),
 )}
 
 ${perSide(
