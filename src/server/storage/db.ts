@@ -37,6 +37,9 @@ export interface Queryable {
   exec(sql: string): Promise<void>
 }
 
+/** Queries that change nothing: what a search needs. */
+export type Reader = Pick<Queryable, 'dialect' | 'all' | 'get'>
+
 /**
  * SQL that builds JSON inside the database: a resource read on a hot path comes back as one
  * finished JSON text instead of dozens of columns to turn into objects and serialize again.
@@ -141,6 +144,13 @@ export interface Db extends Queryable {
    * `fn` may run again after a deadlock: it must have no effect outside the database.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Where a read that may take long (a search) runs. On a SQLite file, a thread with a connection
+   * of its own (sqlite-reader.ts), so that the event loop goes on answering meanwhile; it sees
+   * every committed write, so every acknowledged one. On PostgreSQL, and SQLite in memory, the
+   * database itself.
+   */
+  readonly reads: Reader
   /** Whether the engine reports a unique-constraint violation in `error`. */
   isUniqueViolation(error: unknown): boolean
   /** Checks that the database answers; throws if not. */

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Db, Dialect, Queryable, Row, SqlQuery, SqlValue } from './db.js'
+import type { Db, Dialect, Queryable, Reader, Row, SqlQuery, SqlValue } from './db.js'
 import { compactJson, numbered } from './postgres-sql.js'
 import { redact } from './url.js'
 
@@ -92,6 +92,8 @@ export class PostgresDb implements Db {
   readonly dialect = POSTGRES_DIALECT
   readonly location: string
   readonly manyProcesses = true
+  /** Searches run on the pool like any query: the server waits on the network, not the CPU. */
+  readonly reads: Reader = this
   private readonly pool: pg.Pool
   private readonly prepared = new Map<string, { name: string; text: string }>()
   private readonly onPool: Queryable

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Db, Dialect, Queryable, Row, SqlQuery, SqlValue } from './db.js'
+import type { Db, Dialect, Queryable, Reader, Row, SqlQuery, SqlValue } from './db.js'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
 import { GroupCommit } from './sqlite-group-commit.js'
+import { SqliteReader } from './sqlite-reader.js'
 
 type Statement = Database.Statement<unknown[], unknown>
 
@@ -40,6 +41,13 @@ const STATEMENT_CACHE_SIZE = 1000
 
 /** The SQL function each connection has for `Dialect.unicodeLower`. */
 const UNICODE_LOWER = 'oc_lower'
+
+/** `UNICODE_LOWER`: Greek's final sigma folds as the other sigma, as PostgreSQL's lower() does. */
+const unicodeLower = (text: unknown) =>
+  typeof text === 'string' ? text.toLowerCase().replace(/ς/g, 'σ') : text
+
+/** The same function, as JavaScript that registers it on a reader thread's connection `db`. */
+const ADD_FUNCTIONS_SOURCE = `db.function('${UNICODE_LOWER}', { deterministic: true }, ${unicodeLower.toString()})`
 
 const SQLITE_DIALECT: Dialect = {
   autoId: 'INTEGER PRIMARY KEY',
@@ -116,6 +124,12 @@ export class SqliteDb implements Db {
   private readonly group: GroupCommit
   private readonly inTransaction: Queryable
   private readonly checkpointer: Checkpointer | null = null
+  /** The thread long reads run on; none in memory, where no other connection sees the data. */
+  private readonly reader: SqliteReader | null
+
+  get reads(): Reader {
+    return this.reader ?? this
+  }
 
   constructor(options: SqliteOptions) {
     const memory = options.path === ':memory:'
@@ -132,10 +146,10 @@ export class SqliteDb implements Db {
       this.raw.close()
       throw error
     }
-    this.raw.function(UNICODE_LOWER, { deterministic: true }, (text: unknown) =>
-      // Greek's final sigma folds as the other sigma, as PostgreSQL's `unicodeLower` does.
-      typeof text === 'string' ? text.toLowerCase().replace(/ς/g, 'σ') : text,
-    )
+    this.raw.function(UNICODE_LOWER, { deterministic: true }, unicodeLower)
+    this.reader = memory
+      ? null
+      : new SqliteReader(SQLITE_DIALECT, options.path, ADD_FUNCTIONS_SOURCE)
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
@@ -240,6 +254,8 @@ export class SqliteDb implements Db {
       await this.drain()
       await new Promise(setImmediate)
     } while (this.busy)
+    // Before the last checkpoint, which a reader still reading would hold back.
+    await this.reader?.close()
     await this.checkpointer?.stop()
     if (this.raw.open) this.raw.close()
   }

@@ -1,0 +1,192 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+import type { Dialect, Reader, SqlValue } from './db.js'
+
+/**
+ * Long reads off the event loop. better-sqlite3 runs a statement to its end on the thread that
+ * calls it, so on the server's own connection a search over a million chats (a few hundred
+ * milliseconds) would hold every other request, every inbox's mark-read among them, until it
+ * ended. This worker thread has a connection of its own and runs the queries it is handed one
+ * after another while the event loop goes on answering.
+ *
+ * It reads what is committed when each statement starts, as any second connection to a WAL
+ * database does: every acknowledged write, since a write is answered only once committed (group
+ * commit), and never a write of the current turn that is not. Its connection is `query_only`.
+ *
+ * The thread runs at a lower scheduling priority than the server's own (a nice value of
+ * `READ_NICE`), so where the two share a core an inbox's requests come first and a search takes
+ * what they leave; on an idle core it runs as fast as it would anywhere.
+ */
+
+/** The nice value of the reader thread: the event loop's requests take the core first. */
+const READ_NICE = 5
+
+/**
+ * The reader connection's page cache, in KiB. The build's default (16 MB, which the server's own
+ * connection keeps) would hold a second copy of the pages both read; 4 MB cost a search over a
+ * million chats about a tenth of its speed and kept the server's peak RSS where it was without
+ * the thread (docs/performance.md, the reader round).
+ */
+const READ_CACHE_KB = 4000
+
+// Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
+const workerSource = (functions: string) => `
+const { parentPort, workerData } = require('node:worker_threads')
+const { setPriority } = require('node:os')
+const Database = require(workerData.driver)
+const db = new Database(workerData.path)
+db.pragma('query_only = ON')
+db.pragma('cache_size = ' + workerData.cacheKb * -1)
+db.pragma('busy_timeout = 5000')
+${functions}
+try {
+  // The calling thread only, on Linux, where the nice value is a thread's own.
+  setPriority(0, workerData.nice)
+} catch {
+  // Not allowed here: the thread runs at the server's priority.
+}
+const statements = new Map()
+const statement = (sql) => {
+  let found = statements.get(sql)
+  if (!found) {
+    found = db.prepare(sql)
+    // Searches build their SQL from their filters: keep the cache from growing without end.
+    if (statements.size >= 1000) statements.clear()
+    statements.set(sql, found)
+  }
+  return found
+}
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    db.close()
+    parentPort.close()
+    return
+  }
+  const { id, kind, sql, params } = message
+  try {
+    const prepared = statement(sql)
+    const rows = kind === 'all' ? prepared.all(...params) : prepared.get(...params)
+    parentPort.postMessage({ id, rows })
+  } catch (error) {
+    parentPort.postMessage({ id, error: { message: String(error && error.message || error), code: error && error.code } })
+  }
+})
+`
+
+const driver = createRequire(import.meta.url).resolve('better-sqlite3')
+
+/** A query handed to the thread, waiting for its rows. */
+interface Pending {
+  resolve(rows: unknown): void
+  reject(error: Error): void
+}
+
+/** What the thread answers a query with. */
+interface Answer {
+  readonly id: number
+  readonly rows?: unknown
+  readonly error?: { readonly message: string; readonly code?: string }
+}
+
+/**
+ * The reader thread of the database file at `path`. `functions` is JavaScript that registers the
+ * SQL functions every connection has on `db` (see sqlite.ts), run in the thread before its first
+ * query. The thread starts on the first query, and again after one that died.
+ */
+export class SqliteReader implements Reader {
+  private worker: Worker | null = null
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+  private closed = false
+  private closing: Promise<void> | null = null
+  /** Called once no query is waiting, when `close` waits for that. */
+  private onIdle: (() => void) | null = null
+
+  constructor(
+    readonly dialect: Dialect,
+    private readonly path: string,
+    private readonly functions: string,
+  ) {}
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.ask('all', sql, params) as Promise<T[]>
+  }
+
+  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return this.ask('get', sql, params) as Promise<T | undefined>
+  }
+
+  /** Lets the queries asked for finish, then closes the thread's connection and ends it. */
+  close(): Promise<void> {
+    this.closing ??= this.stop()
+    return this.closing
+  }
+
+  private async stop(): Promise<void> {
+    this.closed = true
+    const worker = this.worker
+    if (!worker) return
+    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.onIdle = resolve))
+    // A thread that died meanwhile has exited already.
+    if (this.worker !== worker) return
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    worker.postMessage('stop')
+    await exited
+  }
+
+  /** Whether a query is under way or waiting: the thread may be holding a snapshot of the WAL. */
+  get busy(): boolean {
+    return this.pending.size > 0
+  }
+
+  private ask(kind: 'all' | 'get', sql: string, params: readonly SqlValue[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('The database is closed.'))
+    const worker = this.worker ?? this.start()
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      // While a query waits, the thread keeps the process alive to answer it.
+      if (this.pending.size === 1) worker.ref()
+      worker.postMessage({ id, kind, sql, params })
+    })
+  }
+
+  private start(): Worker {
+    const worker = new Worker(workerSource(this.functions), {
+      eval: true,
+      workerData: { path: this.path, driver, nice: READ_NICE, cacheKb: READ_CACHE_KB },
+    })
+    worker.on('message', (answer: Answer) => this.answer(worker, answer))
+    // A thread that dies (out of memory, say) fails the queries it held; the next one starts
+    // another. One stopped by `close` holds none.
+    const died = (error: Error) => {
+      if (this.worker === worker) this.worker = null
+      this.failAll(error)
+    }
+    worker.on('error', died)
+    worker.on('exit', (code) =>
+      died(new Error(`The SQLite reader thread stopped (exit code ${code}).`)),
+    )
+    worker.unref()
+    this.worker = worker
+    return worker
+  }
+
+  private answer(worker: Worker, { id, rows, error }: Answer): void {
+    const pending = this.pending.get(id)
+    if (!pending) return
+    this.pending.delete(id)
+    if (this.pending.size === 0) worker.unref()
+    // The driver's message and SQLite's code, as the server's own connection would raise them.
+    if (error) pending.reject(Object.assign(new Error(error.message), { code: error.code }))
+    else pending.resolve(rows)
+    if (this.pending.size === 0) this.onIdle?.()
+  }
+
+  private failAll(error: Error): void {
+    const waiting = [...this.pending.values()]
+    this.pending.clear()
+    for (const pending of waiting) pending.reject(error)
+    this.onIdle?.()
+  }
+}

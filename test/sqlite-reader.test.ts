@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { SqliteDb } from '../src/server/storage/sqlite.js'
+import { ON_SQLITE } from './helpers/engines.js'
+
+// Long reads (searches) run on a thread of their own with a connection of its own, so the event
+// loop, and every write on the server's connection, goes on while they work. SQLite's own: once,
+// on the SQLite run of the suite.
+
+/** A query that keeps SQLite busy for a good while: it counts to 30 million, one row at a time. */
+const SLOW = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 30000000)
+  SELECT count(*) AS total FROM n`
+
+describe.runIf(ON_SQLITE)('SqliteDb reads, in memory', () => {
+  it('runs them on the connection itself: no other connection sees that data', async () => {
+    const db = new SqliteDb({ path: ':memory:' })
+    try {
+      expect(db.reads).toBe(db)
+    } finally {
+      await db.close()
+    }
+  })
+})
+
+describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
+  let dir: string
+  let db: SqliteDb
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opencrunch-reader-'))
+    db = new SqliteDb({ path: join(dir, 'reads.db') })
+    await db.exec('CREATE TABLE steps (n INTEGER PRIMARY KEY, what TEXT NOT NULL)')
+    await db.run("INSERT INTO steps (what) VALUES ('first')")
+  })
+  afterEach(async () => {
+    await db.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('runs them away from the connection, which answers meanwhile', async () => {
+    expect(db.reads).not.toBe(db)
+    const order: string[] = []
+    const slow = db.reads.get<{ total: number }>(SLOW).then((row) => {
+      order.push('slow read')
+      return row
+    })
+    // Asked for after the slow read, on the server's own connection: a write and a read.
+    await db.run("INSERT INTO steps (what) VALUES ('meanwhile')")
+    order.push('write')
+    expect(await db.get<{ n: number }>('SELECT count(*) AS n FROM steps')).toEqual({ n: 2 })
+    order.push('read')
+    expect(await slow).toEqual({ total: 30_000_000 })
+    expect(order).toEqual(['write', 'read', 'slow read'])
+  })
+
+  it('sees what is committed, and nothing of a transaction still open', async () => {
+    let commit!: () => void
+    const held = new Promise<void>((resolve) => (commit = resolve))
+    let inserted!: () => void
+    const insertedYet = new Promise<void>((resolve) => (inserted = resolve))
+    const open = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO steps (what) VALUES ('uncommitted')")
+      inserted()
+      await held
+    })
+    await insertedYet
+    const during = await db.reads.all<{ what: string }>('SELECT what FROM steps ORDER BY n')
+    commit()
+    await open
+    const after = await db.reads.all<{ what: string }>('SELECT what FROM steps ORDER BY n')
+    expect(during.map((row) => row.what)).toEqual(['first'])
+    expect(after.map((row) => row.what)).toEqual(['first', 'uncommitted'])
+  })
+
+  it('sees every write as soon as it is answered', async () => {
+    for (let i = 0; i < 50; i++) {
+      await db.run('INSERT INTO steps (what) VALUES (?)', [`step ${i}`])
+      const last = await db.reads.get<{ what: string }>(
+        'SELECT what FROM steps ORDER BY n DESC LIMIT 1',
+      )
+      expect(last).toEqual({ what: `step ${i}` })
+    }
+  })
+
+  it('refuses to write, and changes nothing', async () => {
+    await expect(db.reads.all('DELETE FROM steps RETURNING n')).rejects.toMatchObject({
+      code: 'SQLITE_READONLY',
+    })
+    expect(await db.get('SELECT count(*) AS n FROM steps')).toEqual({ n: 1 })
+  })
+
+  it("refuses a query SQLite refuses, with SQLite's code, and answers the next", async () => {
+    await expect(db.reads.get('SELECT * FROM no_such_table')).rejects.toMatchObject({
+      code: 'SQLITE_ERROR',
+      message: expect.stringContaining('no such table: no_such_table'),
+    })
+    expect(await db.reads.get('SELECT what FROM steps')).toEqual({ what: 'first' })
+  })
+
+  it("has the connection's own SQL functions: Unicode lower case", async () => {
+    const lower = `SELECT ${db.dialect.unicodeLower("'ΟΔΥΣΣΕΥΣ Ärger'")} AS v`
+    expect(await db.reads.get(lower)).toEqual({ v: 'οδυσσευσ ärger' })
+    expect(await db.reads.get(lower)).toEqual(await db.get(lower))
+  })
+
+  it('lets a read under way finish when the database closes, then refuses more', async () => {
+    const slow = db.reads.get(SLOW)
+    await db.close()
+    expect(await slow).toEqual({ total: 30_000_000 })
+    await expect(db.reads.get('SELECT 1')).rejects.toThrow(/closed/)
+  })
+})
