@@ -115,7 +115,7 @@ function world(): Fixture {
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startServer({ fixture: world(), key: KEY, now: () => T0 })
+  server = await startServer({ fixture: world(), key: KEY, now: () => T0, onFile: true })
 })
 afterAll(() => server.close())
 

@@ -52,7 +52,7 @@ function world(): Fixture {
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startServer({ fixture: world(), key: KEY, now: () => T0 })
+  server = await startServer({ fixture: world(), key: KEY, now: () => T0, onFile: true })
 })
 afterAll(() => server.close())
 
@@ -126,6 +126,16 @@ describe('POST /v1/customers/search', () => {
     const page = await search({ filter: [], sort: 'firstSeen', order: 'desc', limit: 2, offset: 1 })
     expect(page.body.total).toBe(4)
     expect(page.body.data.map((c: any) => c.id)).toEqual([101, 100])
+    // A page past the last match still says how many there are, filtered or not.
+    const past = await search({ filter: [], offset: 10 })
+    expect(past.body).toEqual({ data: [], total: 4 })
+    const pastFiltered = await search({
+      filter: [filter('customers.city', '=', 'Lyon')],
+      offset: 5,
+    })
+    expect(pastFiltered.body).toEqual({ data: [], total: 1 })
+    const none = await search({ filter: [filter('customers.city', '=', 'Atlantis')] })
+    expect(none.body).toEqual({ data: [], total: 0 })
     const theirs = await search({ filter: [] }, GLOBEX_KEY)
     expect(theirs.body).toMatchObject({ total: 1, data: [{ id: 200 }] })
   })

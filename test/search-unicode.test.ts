@@ -38,7 +38,7 @@ let server: TestServer
 /** Whether the engine folds letters beyond ASCII: PostgreSQL does by its LC_CTYPE (not under C). */
 let folds = true
 beforeAll(async () => {
-  server = await startServer({ fixture: world(), key: KEY, now: () => T0 })
+  server = await startServer({ fixture: world(), key: KEY, now: () => T0, onFile: true })
   const probe = await server.db.get<{ folded: string }>(
     `SELECT ${server.db.dialect.unicodeLower("'Ü'")} AS folded`,
   )

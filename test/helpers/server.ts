@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppOptions } from '../../src/server/app.js'
 import type { Fixture } from '../../src/server/fixtures/fixture.schema.js'
@@ -54,6 +57,11 @@ export interface TestServerOptions {
    * a schema of its own either way.
    */
   readonly database?: string
+  /**
+   * A SQLite file of its own, removed when the server closes, as production runs (searches then
+   * run on the reader thread, which a database in memory has none of). Ignored with `database`.
+   */
+  readonly onFile?: boolean
   /** How often due snoozes are ended; the server's default (1 s) unless given. */
   readonly snoozeCheckMs?: number
   /** Redis for the rate-limit counters (and the key prefix to count under). */
@@ -71,10 +79,12 @@ export interface TestServerOptions {
  * told otherwise), with a fixture loaded. Tests talk to it over HTTP only.
  */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database =
-    options.database === undefined
-      ? await reusableDatabase()
-      : await freshDatabase(options.database)
+  const dir =
+    options.onFile && options.database === undefined
+      ? mkdtempSync(join(tmpdir(), 'opencrunch-server-'))
+      : null
+  const file = options.database ?? (dir === null ? undefined : join(dir, 'opencrunch.db'))
+  const database = file === undefined ? await reusableDatabase() : await freshDatabase(file)
   const db = await openDatabase({ url: database.url })
   await migrate(db)
   const now = options.now ?? Date.now
@@ -116,6 +126,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       await app.close()
       await db.close()
       await database.drop()
+      if (dir !== null) rmSync(dir, { recursive: true, force: true })
       if (mismatches.length > 0) {
         throw new Error(
           `Answers that /openapi.json does not describe:\n${[...new Set(mismatches)].join('\n')}`,

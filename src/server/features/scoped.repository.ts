@@ -1,11 +1,14 @@
 import { Errors, type Entity } from '../errors.js'
-import type { Queryable } from '../storage/db.js'
+import type { Queryable, Reader } from '../storage/db.js'
 
 /** Tables whose rows belong to one organization through their `organization_id`. */
 export type ScopedTable = 'agents' | 'applications' | 'departments' | 'customers' | 'chats'
 
-/** Chats and customers are counted as they are written (migration 002); the rest are few. */
-const COUNT = (table: ScopedTable) =>
+/**
+ * A query of how many rows of `table` an organization (its one parameter) has, as column `total`.
+ * Chats and customers are counted as they are written (migration 002); the rest are few.
+ */
+export const COUNT_IN_ORGANIZATION = (table: ScopedTable) =>
   table === 'chats' || table === 'customers'
     ? `SELECT ${table === 'chats' ? 'chat_count' : 'customer_count'} AS total FROM organizations WHERE id = ?`
     : `SELECT count(*) AS total FROM ${table} WHERE organization_id = ?`
@@ -14,11 +17,13 @@ const EXISTS = (table: ScopedTable) =>
 
 /** How many rows of `table` the organization has. */
 export async function countInOrganization(
-  db: Queryable,
+  db: Reader,
   table: ScopedTable,
   organizationId: number,
 ): Promise<number> {
-  const row = await db.get<{ total: number | string }>(COUNT(table), [organizationId])
+  const row = await db.get<{ total: number | string }>(COUNT_IN_ORGANIZATION(table), [
+    organizationId,
+  ])
   return Number(row?.total ?? 0)
 }
 

@@ -3,7 +3,6 @@ import { CHAT_SORT_FIELDS, ChatList, SearchBody } from '../../../contract/index.
 import type { AppDeps } from '../../deps.js'
 import { pageOf, sortBy } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
-import { countInOrganization } from '../scoped.repository.js'
 import { metaListJson } from '../wire.js'
 import { searchChats } from './chat-search.js'
 
@@ -18,9 +17,9 @@ export function chatSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox {
         const { organizationId } = request.principal
         const sort = sortBy(body, 'chats', CHAT_SORT_FIELDS, { field: 'createdAt', order: 'desc' })
         const { limit, offset } = pageOf(body)
-        const found = await searchChats(db, organizationId, body, sort, limit, offset)
-        const total = found.total ?? (await countInOrganization(db, 'chats', organizationId))
-        return sendJson(reply, metaListJson(found.chats, total))
+        // On the reader: a search over many chats must not hold the event loop (sqlite-reader.ts).
+        const found = await searchChats(db.reads, organizationId, body, sort, limit, offset)
+        return sendJson(reply, metaListJson(found.chats, found.total))
       },
     )
   }

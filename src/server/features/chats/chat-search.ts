@@ -1,13 +1,15 @@
 import type { ChatSortField, SearchBody } from '../../../contract/index.js'
 import type { Order, Sort } from '../../http/paging.js'
-import type { Queryable, SqlValue } from '../../storage/db.js'
+import type { Reader, SqlValue } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
+import { COUNT_IN_ORGANIZATION } from '../scoped.repository.js'
 import {
   compileFilters,
   type CompiledFilters,
   type FieldSpec,
   type Operator,
 } from '../search/filters.js'
+import { countOf, totalOf } from '../search/search-total.js'
 import { chatJson } from './chat-json.js'
 import type { ChatJson } from './chats.repository.js'
 
@@ -54,7 +56,7 @@ const SORT_COLUMNS: Record<ChatSortField, string> = {
 /** A search's page of chats as wire JSON, and how many chats match in all. */
 export interface ChatSearchResult {
   readonly chats: ChatJson[]
-  readonly total: number | null
+  readonly total: number
 }
 
 const CHAT_JSON = perDialect((dialect) => chatJson(dialect, 'c', 'r'))
@@ -109,15 +111,14 @@ function counting(filters: CompiledFilters, organizationId: number): FromWhere {
 
 /**
  * Runs a chat search for an organization: its filters compiled against `CHAT_FIELDS` (a 400
- * names each bad filter), the page in `sort` order with unset times last. `total` is `null` when
- * the search has no filter (the caller knows that count already).
+ * names each bad filter), the page in `sort` order with unset times last, and how many match.
  *
  * The page is chosen on ids and sort keys first, and only its chats are built as JSON: a search
  * that must sort its matches (unread chats by their last message, say) would otherwise build the
  * JSON of every match, tens of thousands of them, to keep 25.
  */
 export async function searchChats(
-  db: Queryable,
+  db: Reader,
   organizationId: number,
   body: SearchBody,
   sort: Sort<ChatSortField>,
@@ -128,19 +129,19 @@ export async function searchChats(
   const direction = (sort.order satisfies Order).toUpperCase()
   const order = (key: string, id: string) => `${key} ${direction} NULLS LAST, ${id} ${direction}`
   const page = matching(filters, organizationId)
-  // The join hands the page's rows back in an order of its own choosing (a hash join's, on
-  // PostgreSQL), so the page is put in order again, its own rows only.
-  const rows = await db.all<{ chat: ChatJson }>(
-    `SELECT ${CHAT_JSON(db.dialect)} AS chat
+  const count = filters.where
+    ? countOf(counting(filters, organizationId))
+    : { sql: COUNT_IN_ORGANIZATION('chats'), params: [organizationId] }
+  // The total rides on the page's statement (search-total.ts). The join hands the page's rows
+  // back in an order of its own choosing (a hash join's, on PostgreSQL), so the page is put in
+  // order again, its own rows only.
+  const rows = await db.all<{ chat: ChatJson; total: number | string }>(
+    `SELECT ${CHAT_JSON(db.dialect)} AS chat, (${count.sql}) AS total
      FROM (SELECT c.id, ${SORT_COLUMNS[sort.field]} AS sort_key ${page.sql}
            ORDER BY ${order(SORT_COLUMNS[sort.field], 'c.id')} LIMIT ? OFFSET ?) page
      JOIN chats c ON c.id = page.id JOIN chat_read_states r ON r.chat_id = c.id
      ORDER BY ${order('page.sort_key', 'page.id')}`,
-    [...page.params, limit, offset],
+    [...count.params, ...page.params, limit, offset],
   )
-  const count = filters.where ? counting(filters, organizationId) : null
-  const total = count
-    ? Number((await db.get<{ n: number }>(`SELECT count(*) AS n ${count.sql}`, count.params))!.n)
-    : null
-  return { chats: rows.map((row) => row.chat), total }
+  return { chats: rows.map((row) => row.chat), total: await totalOf(db, rows, offset, count) }
 }

@@ -17,7 +17,8 @@ export function customerSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox
         const { body } = request
         const sort = sortBy(body, 'customers', SORT_FIELDS, { field: 'id', order: 'desc' })
         const paging = pageOf(body)
-        return searchCustomers(db, request.principal.organizationId, body, sort, paging)
+        // On the reader: a search over many customers must not hold the event loop.
+        return searchCustomers(db.reads, request.principal.organizationId, body, sort, paging)
       },
     )
   }

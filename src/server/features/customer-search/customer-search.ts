@@ -1,6 +1,6 @@
 import type { CustomerList, SearchBody } from '../../../contract/index.js'
 import type { Page, Sort } from '../../http/paging.js'
-import type { Queryable, SqlValue } from '../../storage/db.js'
+import type { Reader, SqlValue } from '../../storage/db.js'
 import { presentCustomers } from '../customers/customers.presenter.js'
 import {
   CUSTOMER_COLUMNS,
@@ -8,8 +8,9 @@ import {
   type CustomerRow,
   type CustomerSortField,
 } from '../customers/customers.repository.js'
-import { countInOrganization } from '../scoped.repository.js'
+import { COUNT_IN_ORGANIZATION } from '../scoped.repository.js'
 import { compileFilters, type FieldSpec } from '../search/filters.js'
+import { countOf, totalOf } from '../search/search-total.js'
 
 const text = (sql: string): FieldSpec => ({ type: 'string', sql, nullable: true })
 
@@ -51,7 +52,7 @@ const COLUMNS = ['id', ...CUSTOMER_COLUMNS].map((column) => `cu.${column}`).join
  * `sort` order with unset times last, and how many match in all.
  */
 export async function searchCustomers(
-  db: Queryable,
+  db: Reader,
   organizationId: number,
   body: SearchBody,
   sort: Sort<CustomerSortField>,
@@ -61,20 +62,19 @@ export async function searchCustomers(
   const where = `WHERE cu.organization_id = ?${filters.where ? ` AND ${filters.where}` : ''}`
   const direction = sort.order.toUpperCase()
   const params: SqlValue[] = [organizationId, ...filters.params]
-  const rows = await db.all<CustomerRow>(
-    `SELECT ${COLUMNS} FROM customers cu ${where}
+  const count = filters.where
+    ? countOf({ sql: `FROM customers cu ${where}`, params })
+    : { sql: COUNT_IN_ORGANIZATION('customers'), params: [organizationId] }
+  // The total rides on the page's statement (search-total.ts).
+  const rows = await db.all<CustomerRow & { total: number | string }>(
+    `SELECT ${COLUMNS}, (${count.sql}) AS total FROM customers cu ${where}
      ORDER BY ${SORT_COLUMNS[sort.field]} ${direction} NULLS LAST, cu.id ${direction}
      LIMIT ? OFFSET ?`,
-    [...params, page.limit, page.offset],
+    [...count.params, ...params, page.limit, page.offset],
   )
   const tags = await listCustomerTags(
     db,
     rows.map((row) => row.id),
   )
-  const total = filters.where
-    ? Number(
-        (await db.get<{ n: number }>(`SELECT count(*) AS n FROM customers cu ${where}`, params))!.n,
-      )
-    : await countInOrganization(db, 'customers', organizationId)
-  return { data: presentCustomers(rows, tags), total }
+  return { data: presentCustomers(rows, tags), total: await totalOf(db, rows, page.offset, count) }
 }

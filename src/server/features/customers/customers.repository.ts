@@ -1,5 +1,5 @@
 import type { Order } from '../../http/paging.js'
-import type { Queryable, SqlValue } from '../../storage/db.js'
+import type { Queryable, Reader, SqlValue } from '../../storage/db.js'
 import { placeholders } from '../../storage/sql.js'
 import { adjustCount } from '../scoped.repository.js'
 
@@ -102,7 +102,7 @@ export function listCustomers(
 }
 
 /** The tags of each of `customerIds`, in the order they were added. */
-export function listCustomerTags(db: Queryable, customerIds: readonly number[]) {
+export function listCustomerTags(db: Reader, customerIds: readonly number[]) {
   if (customerIds.length === 0) return Promise.resolve([])
   return db.all<CustomerTagRow>(
     `SELECT ct.customer_id, t.name, t.color FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id

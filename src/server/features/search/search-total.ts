@@ -1,0 +1,30 @@
+import type { Reader, SqlValue } from '../../storage/db.js'
+
+/** A query whose one row has one column, `total`, with its parameters. */
+export interface TotalQuery {
+  readonly sql: string
+  readonly params: readonly SqlValue[]
+}
+
+/** How many rows a FROM and WHERE clause matches. */
+export function countOf(from: { readonly sql: string; readonly params: readonly SqlValue[] }) {
+  return { sql: `SELECT count(*) AS total ${from.sql}`, params: from.params } satisfies TotalQuery
+}
+
+/**
+ * A search's total, asked for as a subquery of its page's own statement, so that the page and its
+ * total come from one snapshot (a write committed between two statements would make them
+ * disagree): the `total` column the page's rows carry; 0 for an empty first page; and for an
+ * empty page further on, which has no row to carry it, the query run alone.
+ */
+export async function totalOf(
+  db: Reader,
+  rows: ReadonlyArray<{ readonly total: number | string }>,
+  offset: number,
+  query: TotalQuery,
+): Promise<number> {
+  if (rows.length > 0) return Number(rows[0]!.total)
+  if (offset === 0) return 0
+  const row = await db.get<{ total: number | string }>(query.sql, query.params)
+  return Number(row?.total ?? 0)
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { T0, acmeFixture } from './helpers/fixtures.js'
+import { startServer, type TestServer } from './helpers/server.js'
+
+// Searches run on a connection of their own (on SQLite, a reader thread): whatever a client has
+// been answered for must show in the very next search, on either engine.
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startServer({ fixture: acmeFixture(), now: () => T0, onFile: true })
+})
+afterAll(() => server.close())
+
+/** The ids of the chats a search for the agents' unread ones finds, in order. */
+async function unreadByAgent(): Promise<number[]> {
+  const res = await server.request('POST', '/v1/chats/search', {
+    body: { filter: [{ field: 'readByAgent', operator: '=', value: false }] },
+  })
+  expect(res.status, res.text).toBe(200)
+  expect(res.body.meta.total).toBe(res.body.data.length)
+  return res.body.data.map((chat: { id: number }) => chat.id).sort((a: number, b: number) => a - b)
+}
+
+const mark = (id: number, read: boolean) =>
+  server.request('PUT', '/v1/chats/readByAgent', { body: { id, read } })
+
+describe('a search right after a write', () => {
+  it('finds every mark as soon as it is answered', async () => {
+    const unread = new Set(await unreadByAgent())
+    for (let step = 0; step < 30; step++) {
+      const id = 1 + (step % 3)
+      const read = unread.has(id)
+      const res = await mark(id, read)
+      expect(res.status, res.text).toBe(200)
+      if (read) unread.delete(id)
+      else unread.add(id)
+      expect(await unreadByAgent()).toEqual([...unread].sort())
+    }
+  })
+
+  it('answers searches asked for among marks, each page agreeing with its total', async () => {
+    for (let round = 0; round < 10; round++) {
+      const read = round % 2 === 0
+      const asked = [1, 2, 3].flatMap((id) => [mark(id, read), unreadByAgent()])
+      const answers = await Promise.all(asked)
+      // Each search sees some of the marks asked for with it, and counts the chats it lists
+      // (unreadByAgent checks); every mark is answered.
+      for (const answer of answers) {
+        if (Array.isArray(answer)) expect([1, 2, 3]).toEqual(expect.arrayContaining(answer))
+        else expect(answer.status, answer.text).toBe(200)
+      }
+      expect(await unreadByAgent()).toEqual(read ? [] : [1, 2, 3])
+    }
+  })
+
+  it('finds a customer under the name just given', async () => {
+    const renamed = await server.request('PATCH', '/v1/customers/101', {
+      body: { name: 'Roberta' },
+    })
+    expect(renamed.status, renamed.text).toBe(200)
+    const found = await server.request('POST', '/v1/customers/search', {
+      body: { filter: [{ field: 'customers.name', operator: '=', value: 'Roberta' }] },
+    })
+    expect(found.status, found.text).toBe(200)
+    expect(found.body.data.map((customer: { id: number }) => customer.id)).toEqual([101])
+    expect(found.body.total).toBe(1)
+  })
+})
