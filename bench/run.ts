@@ -7,7 +7,8 @@
  * after every server it drives a bare node:http server that parses the same body and answers a
  * chat of the same size: every figure is printed as a ratio to the runs of that baseline around
  * it, so it means something on a noisy machine. A third run searches chats the way an inbox
- * does; then the durable floor (floor-server.mjs) and the read ceiling (the floor writing nothing)
+ * does, and a fourth is mark-read again with one client searching back to back beside it (on
+ * SQLite searches run on a thread of their own, so they must not hold the inbox); then the durable floor (floor-server.mjs) and the read ceiling (the floor writing nothing)
  * run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed);
  * 2, before it starts anything, on a wrong option or without wrk or dist/.
  */
@@ -54,21 +55,32 @@ const cores = placement()
  * Warms `target` up, then measures it; also how much CPU it spent on each request, in all and off
  * its main thread, and its peak RSS so far.
  */
-async function load(target: Started, script: string, args: readonly string[], label: string) {
+async function load(
+  target: Started,
+  script: string,
+  args: readonly string[],
+  label: string,
+  beside?: string,
+) {
   process.stderr.write(`  ${label}: ${warmup} s warm-up, ${seconds} s measured\n`)
   const options = { place: cores.load, url: target.url, script, args, connections }
-  if (warmup > 0) await runWrk({ ...options, seconds: warmup })
+  // `beside`: a second script driven on one connection for as long, alongside the measured one.
+  const besides = (time: number) =>
+    beside === undefined
+      ? Promise.resolve(undefined)
+      : runWrk({ ...options, script: beside, connections: 1, seconds: time })
+  if (warmup > 0) await Promise.all([runWrk({ ...options, seconds: warmup }), besides(warmup)])
   const pid = target.proc.pid!
   const cpu = () => ({ all: cpuSeconds(pid), main: cpuSeconds(pid, pid) })
   const before = cpu()
-  const result = await runWrk({ ...options, seconds })
+  const [result, alongside] = await Promise.all([runWrk({ ...options, seconds }), besides(seconds)])
   const after = cpu()
   const perRequest = (start: number | null, end: number | null) =>
     start === null || end === null ? null : ((end - start) * 1e6) / result.requests
   const cpuUs = perRequest(before.all, after.all)
   const mainCpuUs = perRequest(before.main, after.main)
   const offMainCpuUs = cpuUs === null || mainCpuUs === null ? null : cpuUs - mainCpuUs
-  return { result, cpuUs, offMainCpuUs, rss: peakRss(pid) }
+  return { result, alongside, cpuUs, offMainCpuUs, rss: peakRss(pid) }
 }
 
 function loadArgs(data: Dataset): string[] {
@@ -131,7 +143,7 @@ async function reference(
  */
 async function onServer(
   data: Dataset,
-  kinds: ReadonlyArray<'mark-read' | 'mixed' | 'search'>,
+  kinds: ReadonlyArray<'mark-read' | 'mixed' | 'search' | 'searching'>,
   again = false,
 ): Promise<Row[]> {
   const size = data.chats
@@ -139,8 +151,11 @@ async function onServer(
   const server = await serve(data)
   const rows: Row[] = []
   for (const kind of kinds) {
-    const measured = await load(server, `${kind}.lua`, loadArgs(data), kind)
-    const name = again ? `${kind} (again)` : kind
+    const measured =
+      kind === 'searching'
+        ? await load(server, 'mark-read.lua', loadArgs(data), 'mark-read, searching', 'search.lua')
+        : await load(server, `${kind}.lua`, loadArgs(data), kind)
+    const name = kind === 'searching' ? 'mark-read, searching' : again ? `${kind} (again)` : kind
     rows.push({ name, kind, chats: size, ...measured })
   }
   await stopCleanly(server)
@@ -192,7 +207,7 @@ async function main(): Promise<number> {
   for (const data of datasets) {
     // Mark-read, the run the targets are about, on a server of its own; then the other loads.
     await bracketed(onServer(data, ['mark-read']))
-    await bracketed(onServer(data, ['mixed', 'search']))
+    await bracketed(onServer(data, ['mixed', 'search', 'searching']))
     await bracketed(reference('floor', 'durable floor', [FLOOR, workingCopy(data)], data))
     await bracketed(reference('ceiling', 'read ceiling', [FLOOR, workingCopy(data), 'read'], data))
   }

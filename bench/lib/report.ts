@@ -12,9 +12,14 @@ export type ReferenceKind = 'baseline' | 'framework' | 'naive' | 'floor' | 'ceil
 /** One measured run. */
 export interface Row {
   readonly name: string
-  readonly kind: ReferenceKind | 'mark-read' | 'mixed' | 'search'
+  readonly kind: ReferenceKind | 'mark-read' | 'mixed' | 'search' | 'searching'
   readonly chats: number
   readonly result: LoadResult
+  /**
+   * What one client searching back to back beside the measured load got (the `searching` run,
+   * whose `result` is its mark-read).
+   */
+  readonly alongside?: LoadResult | undefined
   /** Peak resident set size of the server so far, in bytes. */
   readonly rss: number | null
   /** Server CPU time per request, in microseconds. */
@@ -173,7 +178,7 @@ export function printReport(rows: readonly Row[], context: Context): { noneMisse
   const worstP99 = Math.max(...markRead.map((row) => row.result.latencyUs.p99))
   const scale = share(atLargest) / atSmallest('mark-read')
   // opencrunch's own server only: the naive server and the durable floor are not held to it.
-  const ours = (row: Row) => ['mark-read', 'mixed', 'search'].includes(row.kind)
+  const ours = (row: Row) => ['mark-read', 'mixed', 'search', 'searching'].includes(row.kind)
   const rssReadings = rows
     .filter((row) => ours(row) && row.chats === largest && row.rss !== null)
     .map((row) => row.rss!)
@@ -251,5 +256,21 @@ export function printReport(rows: readonly Row[], context: Context): { noneMisse
         ? ''
         : `, ${ratio(ofBaseline / atSmallest('ceiling'))} x its own at ${count(smallest)}`,
   )
+  const searching = rows.filter((row) => row.kind === 'searching' && row.alongside)
+  if (searching.length > 0) {
+    const runs = searching.map((row) => {
+      const beside = row.alongside!
+      return (
+        `${count(row.chats)} chats ${count(requestsPerSecond(beside))} searches/s, ` +
+        `p50 ${ms(beside.latencyUs.p50)}; mark-read beside them ` +
+        `${ratio(share(row) / meanShare(markRead.filter((run) => run.chats === row.chats)))} x ` +
+        `mark-read alone`
+      )
+    })
+    out.write(
+      `Mark-read, searching (one client searching as the search run does, beside mark-read's ` +
+        `${context.connections}): ${runs.join('; ')}\n`,
+    )
+  }
   return { noneMissed: targets.every(([, met]) => met !== false) }
 }
