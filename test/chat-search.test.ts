@@ -250,6 +250,12 @@ describe('POST /v1/chats/search: sort and paging', () => {
     expect(second.body.data.map((c: any) => c.id)).toEqual([4, 5])
     const past = await search({ ...body, offset: 10 })
     expect(past.body).toEqual({ data: [], meta: { total: 5 } })
+    // Unfiltered, the total is the organization's count of chats.
+    const all = await search({ filter: [] })
+    expect(all.body.meta.total).toBe(all.body.data.length)
+    expect(await search({ filter: [], offset: 50 })).toMatchObject({
+      body: { data: [], meta: { total: all.body.meta.total } },
+    })
   })
 })
 

@@ -51,9 +51,18 @@ describe('serve --demo', SLOW, () => {
     const customers = await send(first.url, 'GET', '/v1/customers', { key })
     expect(customers.body.total).toBeGreaterThan(0)
     expect((await send(first.url, 'GET', '/v1/chats/5208/messages', { key })).status).toBe(200)
+    // A search starts the reader thread, which must not cut the stop short of closing the file.
+    const unread = await send(first.url, 'POST', '/v1/chats/search', {
+      key,
+      body: { filter: [{ field: 'readByAgent', operator: '=', value: false }] },
+    })
+    expect(unread.status, unread.text).toBe(200)
+    expect(unread.body.data.map((chat: { id: number }) => chat.id)).not.toContain(5208)
 
     expect(await stop(first, 'SIGTERM')).toBe(0)
     expect(first.child.stdout).toMatch(/^Stopped\.$/m)
+    // Every connection closed: the last one copied the WAL into the file and removed it.
+    expect(existsSync(`${file}-wal`)).toBe(false)
     expect(statSync(`${file}.demo-key`).mode & 0o777).toBe(0o600)
 
     const second = await serveDemo(file)

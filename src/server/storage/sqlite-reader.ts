@@ -23,9 +23,10 @@ const READ_NICE = 5
 
 /**
  * The reader connection's page cache, in KiB. The build's default (16 MB, which the server's own
- * connection keeps) would hold a second copy of the pages both read; 4 MB cost a search over a
- * million chats about a tenth of its speed and kept the server's peak RSS where it was without
- * the thread (docs/performance.md, the reader round).
+ * connection keeps) would hold a second copy of the pages both read: with it, one client
+ * searching a million chats raised the server's peak RSS by about 10 MB; with 4 MB it stayed
+ * where it was without the thread, for about a tenth of the searches' speed (docs/performance.md,
+ * the reader round).
  */
 const READ_CACHE_KB = 4000
 
@@ -130,13 +131,11 @@ export class SqliteReader implements Reader {
     // A thread that died meanwhile has exited already.
     if (this.worker !== worker) return
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    // Keep the process alive until the thread has closed its connection: a server stopping
+    // exits once nothing holds it, and the database's last checkpoint comes after this.
+    worker.ref()
     worker.postMessage('stop')
     await exited
-  }
-
-  /** Whether a query is under way or waiting: the thread may be holding a snapshot of the WAL. */
-  get busy(): boolean {
-    return this.pending.size > 0
   }
 
   private ask(kind: 'all' | 'get', sql: string, params: readonly SqlValue[]): Promise<unknown> {
@@ -147,7 +146,12 @@ export class SqliteReader implements Reader {
       this.pending.set(id, { resolve, reject })
       // While a query waits, the thread keeps the process alive to answer it.
       if (this.pending.size === 1) worker.ref()
-      worker.postMessage({ id, kind, sql, params })
+      try {
+        worker.postMessage({ id, kind, sql, params })
+      } catch (error) {
+        this.settled(worker, id)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      }
     })
   }
 
@@ -158,9 +162,12 @@ export class SqliteReader implements Reader {
     })
     worker.on('message', (answer: Answer) => this.answer(worker, answer))
     // A thread that dies (out of memory, say) fails the queries it held; the next one starts
-    // another. One stopped by `close` holds none.
+    // another. One stopped by `close` holds none. A thread reports its death twice ('error',
+    // then 'exit'), and a query may have started the next thread in between: only the current
+    // thread's death fails what is waiting.
     const died = (error: Error) => {
-      if (this.worker === worker) this.worker = null
+      if (this.worker !== worker) return
+      this.worker = null
       this.failAll(error)
     }
     worker.on('error', died)
@@ -173,14 +180,19 @@ export class SqliteReader implements Reader {
   }
 
   private answer(worker: Worker, { id, rows, error }: Answer): void {
-    const pending = this.pending.get(id)
-    if (!pending) return
-    this.pending.delete(id)
-    if (this.pending.size === 0) worker.unref()
+    const pending = this.settled(worker, id)
     // The driver's message and SQLite's code, as the server's own connection would raise them.
-    if (error) pending.reject(Object.assign(new Error(error.message), { code: error.code }))
-    else pending.resolve(rows)
+    if (error) pending?.reject(Object.assign(new Error(error.message), { code: error.code }))
+    else pending?.resolve(rows)
     if (this.pending.size === 0) this.onIdle?.()
+  }
+
+  /** Takes query `id` off the waiting list, and lets the process exit once none waits. */
+  private settled(worker: Worker, id: number): Pending | undefined {
+    const pending = this.pending.get(id)
+    this.pending.delete(id)
+    if (pending && this.pending.size === 0) worker.unref()
+    return pending
   }
 
   private failAll(error: Error): void {
