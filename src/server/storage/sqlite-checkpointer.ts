@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import { startSqliteThread, type SqliteThread } from './sqlite-thread.js'
 
 /**
  * WAL checkpoints off the request path. SQLite's automatic checkpoint runs inside whichever write
@@ -22,11 +21,8 @@ import { Worker } from 'node:worker_threads'
  * the pause comes about once in that time rather than after every round.
  */
 
-// Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.path)
+// The thread's part (sqlite-thread.ts gives it `db`, `workerData` and `handlers`).
+const BODY = `
 db.pragma('busy_timeout = 1000')
 // Each pass copies what came in during the one before, so the frames left for the writer's
 // catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats
@@ -52,24 +48,18 @@ const checkpoint = () => {
   }
 }
 const timer = setInterval(checkpoint, workerData.intervalMs)
-parentPort.on('message', () => {
+handlers.stop = () => {
   clearInterval(timer)
   checkpoint()
-  db.close()
-  parentPort.close()
-})
+}
 `
 
-const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-
-export interface Checkpointer {
-  /** Checkpoints once more, closes the worker's connection and ends the thread. */
-  stop(): Promise<void>
-}
+export type Checkpointer = Pick<SqliteThread, 'stop'>
 
 /**
  * Starts the checkpoint thread for the database file at `path`. `onBehind` is called when its
- * passes could not catch up with the writes.
+ * passes could not catch up with the writes. Its `stop` checkpoints once more, closes the
+ * thread's connection and ends it.
  */
 export function startCheckpointer(
   path: string,
@@ -77,28 +67,16 @@ export function startCheckpointer(
   onError: (message: string) => void,
   onBehind: () => void,
 ): Checkpointer {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { path, intervalMs, driver },
-  })
-  worker.on('message', (message: { error?: string; behind?: boolean }) => {
-    if (message.error) onError(message.error)
-    if (message.behind) onBehind()
-  })
-  worker.on('error', (error) => onError(error.message))
-  // After the listeners: adding a message listener would hold the process open again.
-  worker.unref()
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-  let stopping: Promise<void> | undefined
-  return {
-    stop() {
-      if (!stopping) {
-        // Keep the process alive until the thread has finished its last checkpoint.
-        worker.ref()
-        worker.postMessage('stop')
-        stopping = exited
-      }
-      return stopping
+  return startSqliteThread(
+    path,
+    BODY,
+    { intervalMs },
+    {
+      message: (message: { error?: string; behind?: boolean }) => {
+        if (message.error) onError(message.error)
+        if (message.behind) onBehind()
+      },
+      error: (error) => onError(error.message),
     },
-  }
+  )
 }

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Dialect, Reader, SqlValue } from './db.js'
+import { startSqliteThread, type SqliteThread } from './sqlite-thread.js'
 
 /**
  * Long reads off the event loop. better-sqlite3 runs a statement to its end on the thread that
@@ -30,12 +30,9 @@ const READ_NICE = 5
  */
 const READ_CACHE_KB = 4000
 
-// Plain JavaScript, run by the worker as given, so the same code serves the build and the tests.
-const workerSource = (functions: string) => `
-const { parentPort, workerData } = require('node:worker_threads')
+// The thread's part (sqlite-thread.ts gives it `db`, `workerData` and `handlers`).
+const body = (functions: string) => `
 const { setPriority } = require('node:os')
-const Database = require(workerData.driver)
-const db = new Database(workerData.path)
 db.pragma('query_only = ON')
 db.pragma('cache_size = ' + workerData.cacheKb * -1)
 db.pragma('busy_timeout = 5000')
@@ -52,18 +49,12 @@ const statement = (sql) => {
   if (!found) {
     found = db.prepare(sql)
     // Searches build their SQL from their filters: keep the cache from growing without end.
-    if (statements.size >= 1000) statements.clear()
+    if (statements.size >= workerData.statementCacheSize) statements.clear()
     statements.set(sql, found)
   }
   return found
 }
-parentPort.on('message', (message) => {
-  if (message === 'stop') {
-    db.close()
-    parentPort.close()
-    return
-  }
-  const { id, kind, sql, params } = message
+handlers.message = ({ id, kind, sql, params }) => {
   try {
     const prepared = statement(sql)
     const rows = kind === 'all' ? prepared.all(...params) : prepared.get(...params)
@@ -71,10 +62,8 @@ parentPort.on('message', (message) => {
   } catch (error) {
     parentPort.postMessage({ id, error: { message: String(error && error.message || error), code: error && error.code } })
   }
-})
+}
 `
-
-const driver = createRequire(import.meta.url).resolve('better-sqlite3')
 
 /** A query handed to the thread, waiting for its rows. */
 interface Pending {
@@ -89,13 +78,20 @@ interface Answer {
   readonly error?: { readonly message: string; readonly code?: string }
 }
 
+/** What the reader's thread is started with, besides its file. */
+export interface SqliteReaderOptions {
+  /** JavaScript that registers on `db` the SQL functions every connection has (see sqlite.ts). */
+  readonly functions: string
+  /** Prepared statements kept, as the server's own connection keeps them. */
+  readonly statementCacheSize: number
+}
+
 /**
- * The reader thread of the database file at `path`. `functions` is JavaScript that registers the
- * SQL functions every connection has on `db` (see sqlite.ts), run in the thread before its first
- * query. The thread starts on the first query, and again after one that died.
+ * The reader thread of the database file at `path`. It starts on the first query, and again
+ * after one that died.
  */
 export class SqliteReader implements Reader {
-  private worker: Worker | null = null
+  private thread: SqliteThread | null = null
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
   private closed = false
@@ -106,7 +102,7 @@ export class SqliteReader implements Reader {
   constructor(
     readonly dialect: Dialect,
     private readonly path: string,
-    private readonly functions: string,
+    private readonly options: SqliteReaderOptions,
   ) {}
 
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
@@ -125,22 +121,14 @@ export class SqliteReader implements Reader {
 
   private async stop(): Promise<void> {
     this.closed = true
-    const worker = this.worker
-    if (!worker) return
+    const thread = this.thread
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.onIdle = resolve))
-    // A thread that died meanwhile has exited already.
-    if (this.worker !== worker) return
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-    // Keep the process alive until the thread has closed its connection: a server stopping
-    // exits once nothing holds it, and the database's last checkpoint comes after this.
-    worker.ref()
-    worker.postMessage('stop')
-    await exited
+    await thread?.stop()
   }
 
   private ask(kind: 'all' | 'get', sql: string, params: readonly SqlValue[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('The database is closed.'))
-    const worker = this.worker ?? this.start()
+    const { worker } = (this.thread ??= this.start())
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -155,28 +143,31 @@ export class SqliteReader implements Reader {
     })
   }
 
-  private start(): Worker {
-    const worker = new Worker(workerSource(this.functions), {
-      eval: true,
-      workerData: { path: this.path, driver, nice: READ_NICE, cacheKb: READ_CACHE_KB },
-    })
-    worker.on('message', (answer: Answer) => this.answer(worker, answer))
+  private start(): SqliteThread {
     // A thread that dies (out of memory, say) fails the queries it held; the next one starts
     // another. One stopped by `close` holds none. A thread reports its death twice ('error',
     // then 'exit'), and a query may have started the next thread in between: only the current
     // thread's death fails what is waiting.
     const died = (error: Error) => {
-      if (this.worker !== worker) return
-      this.worker = null
+      if (this.thread !== thread) return
+      this.thread = null
       this.failAll(error)
     }
-    worker.on('error', died)
-    worker.on('exit', (code) =>
-      died(new Error(`The SQLite reader thread stopped (exit code ${code}).`)),
+    const thread: SqliteThread = startSqliteThread(
+      this.path,
+      body(this.options.functions),
+      {
+        nice: READ_NICE,
+        cacheKb: READ_CACHE_KB,
+        statementCacheSize: this.options.statementCacheSize,
+      },
+      {
+        message: (answer: Answer) => this.answer(thread.worker, answer),
+        error: died,
+        exit: (code) => died(new Error(`The SQLite reader thread stopped (exit code ${code}).`)),
+      },
     )
-    worker.unref()
-    this.worker = worker
-    return worker
+    return thread
   }
 
   private answer(worker: Worker, { id, rows, error }: Answer): void {

@@ -149,7 +149,10 @@ export class SqliteDb implements Db {
     this.raw.function(UNICODE_LOWER, { deterministic: true }, unicodeLower)
     this.reader = memory
       ? null
-      : new SqliteReader(SQLITE_DIALECT, options.path, ADD_FUNCTIONS_SOURCE)
+      : new SqliteReader(SQLITE_DIALECT, options.path, {
+          functions: ADD_FUNCTIONS_SOURCE,
+          statementCacheSize: STATEMENT_CACHE_SIZE,
+        })
     const every = options.checkpointEveryMs ?? 200
     if (!memory && every > 0) {
       this.raw.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)

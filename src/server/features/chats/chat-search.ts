@@ -2,14 +2,13 @@ import type { ChatSortField, SearchBody } from '../../../contract/index.js'
 import type { Order, Sort } from '../../http/paging.js'
 import type { Reader, SqlValue } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
-import { COUNT_IN_ORGANIZATION } from '../scoped.repository.js'
 import {
   compileFilters,
   type CompiledFilters,
   type FieldSpec,
   type Operator,
 } from '../search/filters.js'
-import { countOf, totalOf } from '../search/search-total.js'
+import { totalOf, totalQuery } from '../search/search-total.js'
 import { chatJson } from './chat-json.js'
 import type { ChatJson } from './chats.repository.js'
 
@@ -129,9 +128,11 @@ export async function searchChats(
   const direction = (sort.order satisfies Order).toUpperCase()
   const order = (key: string, id: string) => `${key} ${direction} NULLS LAST, ${id} ${direction}`
   const page = matching(filters, organizationId)
-  const count = filters.where
-    ? countOf(counting(filters, organizationId))
-    : { sql: COUNT_IN_ORGANIZATION('chats'), params: [organizationId] }
+  const count = totalQuery(
+    'chats',
+    organizationId,
+    filters.where ? counting(filters, organizationId) : null,
+  )
   // The total rides on the page's statement (search-total.ts). The join hands the page's rows
   // back in an order of its own choosing (a hash join's, on PostgreSQL), so the page is put in
   // order again, its own rows only.

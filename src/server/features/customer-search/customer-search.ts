@@ -8,9 +8,8 @@ import {
   type CustomerRow,
   type CustomerSortField,
 } from '../customers/customers.repository.js'
-import { COUNT_IN_ORGANIZATION } from '../scoped.repository.js'
 import { compileFilters, type FieldSpec } from '../search/filters.js'
-import { countOf, totalOf } from '../search/search-total.js'
+import { totalOf, totalQuery } from '../search/search-total.js'
 
 const text = (sql: string): FieldSpec => ({ type: 'string', sql, nullable: true })
 
@@ -62,9 +61,11 @@ export async function searchCustomers(
   const where = `WHERE cu.organization_id = ?${filters.where ? ` AND ${filters.where}` : ''}`
   const direction = sort.order.toUpperCase()
   const params: SqlValue[] = [organizationId, ...filters.params]
-  const count = filters.where
-    ? countOf({ sql: `FROM customers cu ${where}`, params })
-    : { sql: COUNT_IN_ORGANIZATION('customers'), params: [organizationId] }
+  const count = totalQuery(
+    'customers',
+    organizationId,
+    filters.where ? { sql: `FROM customers cu ${where}`, params } : null,
+  )
   // The total rides on the page's statement (search-total.ts).
   const rows = await db.all<CustomerRow & { total: number | string }>(
     `SELECT ${COLUMNS}, (${count.sql}) AS total FROM customers cu ${where}

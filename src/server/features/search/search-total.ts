@@ -1,4 +1,5 @@
 import type { Reader, SqlValue } from '../../storage/db.js'
+import { COUNT_IN_ORGANIZATION } from '../scoped.repository.js'
 
 /** A query whose one row has one column, `total`, with its parameters. */
 export interface TotalQuery {
@@ -6,9 +7,18 @@ export interface TotalQuery {
   readonly params: readonly SqlValue[]
 }
 
-/** How many rows a FROM and WHERE clause matches. */
-export function countOf(from: { readonly sql: string; readonly params: readonly SqlValue[] }) {
-  return { sql: `SELECT count(*) AS total ${from.sql}`, params: from.params } satisfies TotalQuery
+/**
+ * How many rows a search matches: those of its FROM and WHERE clause `filtered`, or, for a search
+ * with no filter (`null`), the organization's count of `table`, kept as it is written.
+ */
+export function totalQuery(
+  table: 'chats' | 'customers',
+  organizationId: number,
+  filtered: { readonly sql: string; readonly params: readonly SqlValue[] } | null,
+): TotalQuery {
+  return filtered
+    ? { sql: `SELECT count(*) AS total ${filtered.sql}`, params: filtered.params }
+    : { sql: COUNT_IN_ORGANIZATION(table), params: [organizationId] }
 }
 
 /**
