@@ -28,6 +28,29 @@ async function serveDemo(database: string) {
   return { child, url, key }
 }
 
+describe('serve on an organization with thousands of chats', SLOW, () => {
+  it('stops cleanly after a search ran on the reader thread', async () => {
+    const database = ['--database', cli.path('big.db')]
+    expect((await run(['orgs', 'create', 'big', ...database])).code).toBe(0)
+    const keys = await run(['keys', 'create', '--org', 'big', ...database])
+    const key = keys.stdout.trim().split('\n').at(-1)!
+    const seed = ['--chats', '2001', '--messages-per-chat', '1']
+    expect((await run(['seed', '--org', 'big', ...seed, ...database])).code).toBe(0)
+    const server = await serve(['--port', '0', ...database])
+    // Over more than 2,000 chats, a search starts the reader thread, which must not cut the
+    // stop short of closing the file.
+    const opened = await send(server.url, 'POST', '/v1/chats/search', {
+      key,
+      body: { filter: [{ field: 'status', operator: '!=', value: 'closed' }], limit: 1 },
+    })
+    expect(opened.status, opened.text).toBe(200)
+    expect(opened.body.data).toHaveLength(1)
+    expect(await stop(server, 'SIGTERM')).toBe(0)
+    expect(server.child.stdout).toMatch(/^Stopped\.$/m)
+    expect(existsSync(`${cli.path('big.db')}-wal`)).toBe(false)
+  })
+})
+
 describe('serve --demo', SLOW, () => {
   it('prints its key, serves the article chat, stops cleanly, and reuses the key', async () => {
     const file = cli.path('demo.db')
@@ -51,7 +74,6 @@ describe('serve --demo', SLOW, () => {
     const customers = await send(first.url, 'GET', '/v1/customers', { key })
     expect(customers.body.total).toBeGreaterThan(0)
     expect((await send(first.url, 'GET', '/v1/chats/5208/messages', { key })).status).toBe(200)
-    // A search starts the reader thread, which must not cut the stop short of closing the file.
     const unread = await send(first.url, 'POST', '/v1/chats/search', {
       key,
       body: { filter: [{ field: 'readByAgent', operator: '=', value: false }] },

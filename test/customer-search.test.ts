@@ -52,7 +52,13 @@ function world(): Fixture {
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startServer({ fixture: world(), key: KEY, now: () => T0, onFile: true })
+  server = await startServer({
+    fixture: world(),
+    key: KEY,
+    now: () => T0,
+    onFile: true,
+    longReadRows: 0,
+  })
 })
 afterAll(() => server.close())
 

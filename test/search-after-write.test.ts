@@ -1,13 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../src/server/storage/db.js'
 import { T0, acmeFixture } from './helpers/fixtures.js'
 import { startServer, type TestServer } from './helpers/server.js'
 
-// Searches run on a connection of their own (on SQLite, a reader thread): whatever a client has
-// been answered for must show in the very next search, on either engine.
+// Searches run on a connection of their own (on SQLite, a reader thread, here for every search
+// however small): whatever a client has been answered for must show in the very next search, on
+// either engine.
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startServer({ fixture: acmeFixture(), now: () => T0, onFile: true })
+  server = await startServer({
+    fixture: acmeFixture(),
+    now: () => T0,
+    onFile: true,
+    longReadRows: 0,
+  })
 })
 afterAll(() => server.close())
 
@@ -62,5 +69,30 @@ describe('a search right after a write', () => {
     expect(found.status, found.text).toBe(200)
     expect(found.body.data.map((customer: { id: number }) => customer.id)).toEqual([101])
     expect(found.body.total).toBe(1)
+  })
+})
+
+describe('where a search runs', () => {
+  it("is chosen by the size of what it searches: the organization's chats, or its customers", async () => {
+    const asked: number[] = []
+    const watched = await startServer({
+      fixture: acmeFixture(),
+      now: () => T0,
+      wrapDb: (db) =>
+        Object.assign(Object.create(db) as Db, {
+          readerFor: (rows: number) => (asked.push(rows), db.readerFor(rows)),
+        }),
+    })
+    try {
+      const chats = (await watched.request('GET', '/v1/chats')).body.meta.total as number
+      const customers = (await watched.request('GET', '/v1/customers')).body.total as number
+      expect(chats).not.toBe(customers)
+      const body = { filter: [] }
+      expect((await watched.request('POST', '/v1/chats/search', { body })).status).toBe(200)
+      expect((await watched.request('POST', '/v1/customers/search', { body })).status).toBe(200)
+      expect(asked).toEqual([chats, customers])
+    } finally {
+      await watched.close()
+    }
   })
 })

@@ -18,6 +18,7 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, in memory', () => {
     const db = new SqliteDb({ path: ':memory:' })
     try {
       expect(db.reads).toBe(db)
+      expect(db.readerFor(1_000_000)).toBe(db)
     } finally {
       await db.close()
     }
@@ -38,8 +39,21 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it('runs them away from the connection, which answers meanwhile', async () => {
+  it('runs reads over more than 2,000 rows on the thread, and shorter ones on the connection', async () => {
     expect(db.reads).not.toBe(db)
+    expect(db.readerFor(0)).toBe(db)
+    expect(db.readerFor(2000)).toBe(db)
+    expect(db.readerFor(2001)).toBe(db.reads)
+    const everyRead = new SqliteDb({ path: join(dir, 'reads.db'), longReadRows: 0 })
+    try {
+      expect(everyRead.readerFor(1)).toBe(everyRead.reads)
+      expect(everyRead.readerFor(1)).not.toBe(everyRead)
+    } finally {
+      await everyRead.close()
+    }
+  })
+
+  it('runs them away from the connection, which answers meanwhile', async () => {
     const order: string[] = []
     const slow = db.reads.get<{ total: number }>(SLOW).then((row) => {
       order.push('slow read')

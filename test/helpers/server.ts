@@ -58,10 +58,13 @@ export interface TestServerOptions {
    */
   readonly database?: string
   /**
-   * A SQLite file of its own, removed when the server closes, as production runs (searches then
-   * run on the reader thread, which a database in memory has none of). Ignored with `database`.
+   * A SQLite file of its own, removed when the server closes, as production runs (searches over
+   * more than `longReadRows` rows then run on the reader thread, which a database in memory has
+   * none of). Ignored with `database`.
    */
   readonly onFile?: boolean
+  /** Searches over more rows than this run on the reader thread; 0 sends every one there. */
+  readonly longReadRows?: number
   /** How often due snoozes are ended; the server's default (1 s) unless given. */
   readonly snoozeCheckMs?: number
   /** Redis for the rate-limit counters (and the key prefix to count under). */
@@ -85,7 +88,10 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       : null
   const file = options.database ?? (dir === null ? undefined : join(dir, 'opencrunch.db'))
   const database = file === undefined ? await reusableDatabase() : await freshDatabase(file)
-  const db = await openDatabase({ url: database.url })
+  const db = await openDatabase({
+    url: database.url,
+    ...(options.longReadRows === undefined ? {} : { longReadRows: options.longReadRows }),
+  })
   await migrate(db)
   const now = options.now ?? Date.now
   if (options.fixture) await loadFixture(db, options.fixture, Math.floor(now() / 1000))

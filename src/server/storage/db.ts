@@ -145,12 +145,14 @@ export interface Db extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   /**
-   * Where a read that may take long (a search) runs. On a SQLite file, a thread with a connection
-   * of its own (sqlite-reader.ts), so that the event loop goes on answering meanwhile; it sees
-   * every committed write, so every acknowledged one. On PostgreSQL, and SQLite in memory, the
-   * database itself.
+   * Where a read that visits about `rows` rows runs (a search, over its organization's chats or
+   * customers). On a SQLite file, a read over more than its `longReadRows` (2,000 unless set)
+   * runs on a thread with a connection of its own (sqlite-reader.ts), so that the event loop goes
+   * on answering meanwhile; it sees every committed write, so every acknowledged one. A shorter
+   * read holds the loop for a millisecond or so, less than the trip to that thread costs it, and
+   * runs on the database itself, as every read does on PostgreSQL and SQLite in memory.
    */
-  readonly reads: Reader
+  readerFor(rows: number): Reader
   /** Whether the engine reports a unique-constraint violation in `error`. */
   isUniqueViolation(error: unknown): boolean
   /** Checks that the database answers; throws if not. */

@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   readonly url: string
   /** Where work the database does in the background (checkpoints, idle connections) fails. */
   readonly onBackgroundError?: (message: string) => void
+  /** On a SQLite file, the rows above which a read runs on the reader thread (`SqliteOptions`). */
+  readonly longReadRows?: number
 }
 
 /** Raised for a database URL this build cannot open, with what to do instead. */
@@ -60,7 +62,7 @@ function isPostgresUrl(url: string): boolean {
  * loaded only when a URL names it: a server on SQLite never holds it in memory (about 16 MB).
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Db> {
-  const { url, onBackgroundError } = options
+  const { url, onBackgroundError, longReadRows } = options
   const background = onBackgroundError ? { onBackgroundError } : {}
   if (isPostgresUrl(url)) {
     const { PostgresDb } = await import('./postgres.js')
@@ -83,6 +85,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
     return new SqliteDb({
       path,
       ...(onBackgroundError ? { onCheckpointError: onBackgroundError } : {}),
+      ...(longReadRows === undefined ? {} : { longReadRows }),
     })
   } catch (error) {
     throw new DatabaseUnavailableError(

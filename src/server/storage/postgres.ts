@@ -92,8 +92,6 @@ export class PostgresDb implements Db {
   readonly dialect = POSTGRES_DIALECT
   readonly location: string
   readonly manyProcesses = true
-  /** Searches run on the pool like any query: the server waits on the network, not the CPU. */
-  readonly reads: Reader = this
   private readonly pool: pg.Pool
   private readonly prepared = new Map<string, { name: string; text: string }>()
   private readonly onPool: Queryable
@@ -152,6 +150,11 @@ export class PostgresDb implements Db {
     } finally {
       client.release(broken)
     }
+  }
+
+  /** Searches run on the pool like any query: the server waits on the network, not the CPU. */
+  readerFor(): Reader {
+    return this
   }
 
   isUniqueViolation(error: unknown): boolean {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CustomerList, SearchBody } from '../../../contract/index.js'
 import type { AppDeps } from '../../deps.js'
 import { pageOf, sortBy } from '../../http/paging.js'
+import { countInOrganization } from '../scoped.repository.js'
 import type { CustomerSortField } from '../customers/customers.repository.js'
 import { searchCustomers } from './customer-search.js'
 
@@ -17,8 +18,10 @@ export function customerSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox
         const { body } = request
         const sort = sortBy(body, 'customers', SORT_FIELDS, { field: 'id', order: 'desc' })
         const paging = pageOf(body)
-        // On the reader: a search over many customers must not hold the event loop.
-        return searchCustomers(db.reads, request.principal.organizationId, body, sort, paging)
+        const { organizationId } = request.principal
+        // A search over many customers must not hold the event loop (Db.readerFor).
+        const reader = db.readerFor(await countInOrganization(db, 'customers', organizationId))
+        return searchCustomers(reader, organizationId, body, sort, paging)
       },
     )
   }
