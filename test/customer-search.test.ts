@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Fixture } from '../src/server/fixtures/fixture.schema.js'
 import { GLOBEX_KEY, T0, T0_SECONDS, globexOrganization } from './helpers/fixtures.js'
-import { startServer, type TestServer } from './helpers/server.js'
+import { ON_READER_THREAD, startServer, type TestServer } from './helpers/server.js'
 import { INVALID, NOT_A_CHOICE, UNAUTHORIZED_TEXT } from './helpers/wire.js'
 
 const KEY = 'customer-search-key'
@@ -56,8 +56,7 @@ beforeAll(async () => {
     fixture: world(),
     key: KEY,
     now: () => T0,
-    onFile: true,
-    longReadRows: 0,
+    ...ON_READER_THREAD,
   })
 })
 afterAll(() => server.close())

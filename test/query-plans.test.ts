@@ -84,9 +84,14 @@ describe.runIf(ON_SQLITE)('query plans of the hot paths', () => {
         Array.from({ length: placeholders }, () => 1),
       )
       const steps = plan.map((row) => row.detail)
+      // A subquery's own rows (a page picked off an index, say) are as many as its plan, checked
+      // with the rest, lets through: scanning them is no table scan.
+      const subqueries = steps.flatMap((step) => /^CO-ROUTINE (\S+)$/.exec(step)?.[1] ?? [])
       const problem = steps.find(
         (step) =>
-          /^SCAN (?!\(|CONSTANT ROW)\S+$/.test(step) || /USE TEMP B-TREE FOR ORDER BY/.test(step),
+          (/^SCAN (?!\(|CONSTANT ROW)\S+$/.test(step) &&
+            !subqueries.includes(step.slice('SCAN '.length))) ||
+          /USE TEMP B-TREE FOR ORDER BY/.test(step),
       )
       if (problem) problems.push(`${sql.trim()}\n  -> ${steps.join('\n  -> ')}`)
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../src/server/storage/db.js'
 import { T0, acmeFixture } from './helpers/fixtures.js'
-import { startServer, type TestServer } from './helpers/server.js'
+import { ON_READER_THREAD, startServer, type TestServer } from './helpers/server.js'
 
 // Searches run on a connection of their own (on SQLite, a reader thread, here for every search
 // however small): whatever a client has been answered for must show in the very next search, on
@@ -12,8 +12,7 @@ beforeAll(async () => {
   server = await startServer({
     fixture: acmeFixture(),
     now: () => T0,
-    onFile: true,
-    longReadRows: 0,
+    ...ON_READER_THREAD,
   })
 })
 afterAll(() => server.close())
@@ -58,6 +57,23 @@ describe('a search right after a write', () => {
     }
   })
 
+  it('lists each chat as just marked, and pages the list by its total', async () => {
+    for (const read of [true, false, true]) {
+      expect((await mark(2, read)).status).toBe(200)
+      const list = await server.request('GET', '/v1/chats?sort=chats.createdAt&order=asc')
+      expect(list.status, list.text).toBe(200)
+      const chat = list.body.data.find((each: { id: number }) => each.id === 2)
+      expect(chat.readByAgent).toBe(read)
+      const total = list.body.meta.total as number
+      expect(list.body.data).toHaveLength(total)
+      const last = await server.request(
+        'GET',
+        `/v1/chats?sort=chats.createdAt&order=asc&offset=${total - 1}`,
+      )
+      expect(last.body).toEqual({ data: [list.body.data.at(-1)], meta: { total } })
+    }
+  })
+
   it('finds a customer under the name just given', async () => {
     const renamed = await server.request('PATCH', '/v1/customers/101', {
       body: { name: 'Roberta' },
@@ -72,8 +88,8 @@ describe('a search right after a write', () => {
   })
 })
 
-describe('where a search runs', () => {
-  it("is chosen by the size of what it searches: the organization's chats, or its customers", async () => {
+describe('where a search or a list runs', () => {
+  it("is chosen by how much it reads: the organization's chats or customers, or a list's rows", async () => {
     const asked: number[] = []
     const watched = await startServer({
       fixture: acmeFixture(),
@@ -84,13 +100,16 @@ describe('where a search runs', () => {
         }),
     })
     try {
-      const chats = (await watched.request('GET', '/v1/chats')).body.meta.total as number
-      const customers = (await watched.request('GET', '/v1/customers')).body.total as number
-      expect(chats).not.toBe(customers)
+      const chats = await watched.request('GET', '/v1/chats')
+      const customers = await watched.request('GET', '/v1/customers?offset=5000&limit=10')
+      expect(customers.body).toMatchObject({ data: [], total: expect.any(Number) })
+      // A list reads its page and what it skips; the default page is 100.
+      expect(asked.splice(0)).toEqual([100, 5010])
       const body = { filter: [] }
       expect((await watched.request('POST', '/v1/chats/search', { body })).status).toBe(200)
       expect((await watched.request('POST', '/v1/customers/search', { body })).status).toBe(200)
-      expect(asked).toEqual([chats, customers])
+      expect(chats.body.meta.total).not.toBe(customers.body.total)
+      expect(asked).toEqual([chats.body.meta.total, customers.body.total])
     } finally {
       await watched.close()
     }

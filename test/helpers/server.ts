@@ -77,6 +77,9 @@ export interface TestServerOptions {
   readonly webhooks?: AppOptions['webhooks']
 }
 
+/** A SQLite file of its own on which every search and list runs on the reader thread. */
+export const ON_READER_THREAD = { onFile: true, longReadRows: 0 } as const
+
 /**
  * Starts the real server on a free loopback port, on a real SQLite database (in memory unless
  * told otherwise), with a fixture loaded. Tests talk to it over HTTP only.

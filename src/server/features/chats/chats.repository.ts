@@ -1,5 +1,4 @@
-import type { Chat, ChatSortField, ChatStatus, CreatedWith } from '../../../contract/index.js'
-import type { Order } from '../../http/paging.js'
+import type { Chat, ChatStatus, CreatedWith } from '../../../contract/index.js'
 import type { Queryable } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
 import { adjustCount } from '../scoped.repository.js'
@@ -10,13 +9,6 @@ import type { ReadPositions } from './read-state.js'
 /** A chat's JSON exactly as the API answers it. */
 export type ChatJson = JsonText<Chat>
 
-const SORT_COLUMNS: Record<ChatSortField, string> = {
-  createdAt: 'c.created_at',
-  lastCustomerMessageAt: 'c.last_customer_message_at',
-  lastMessageAt: 'c.last_message_at',
-  closedAt: 'c.closed_at',
-}
-
 /** A chat with its read state, as every read of a whole chat joins them. */
 const CHATS = 'FROM chats c JOIN chat_read_states r ON r.chat_id = c.id'
 
@@ -24,19 +16,6 @@ const statements = perDialect((dialect) => {
   const chat = chatJson(dialect, 'c', 'r')
   return {
     find: `SELECT ${chat} AS chat ${CHATS} WHERE c.id = ? AND c.organization_id = ?`,
-    /** One text per sort field and order; unset times sort last either way. */
-    list: new Map(
-      Object.entries(SORT_COLUMNS).flatMap(([field, column]) =>
-        (['asc', 'desc'] as const).map((order) => {
-          const direction = order.toUpperCase()
-          return [
-            `${field} ${order}`,
-            `SELECT ${chat} AS chat ${CHATS} WHERE c.organization_id = ?
-             ORDER BY ${column} ${direction} NULLS LAST, c.id ${direction} LIMIT ? OFFSET ?`,
-          ] as const
-        }),
-      ),
-    ),
   }
 })
 
@@ -51,19 +30,6 @@ export async function findChatJson(
     organizationId,
   ])
   return row?.chat
-}
-
-/** A page of the organization's chats as wire JSON, in the order asked for. */
-export async function listChatJson(
-  db: Queryable,
-  organizationId: number,
-  sort: { field: ChatSortField; order: Order },
-  limit: number,
-  offset: number,
-): Promise<ChatJson[]> {
-  const sql = statements(db.dialect).list.get(`${sort.field} ${sort.order}`)!
-  const rows = await db.all<{ chat: ChatJson }>(sql, [organizationId, limit, offset])
-  return rows.map((row) => row.chat)
 }
 
 /**

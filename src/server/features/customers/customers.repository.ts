@@ -1,4 +1,3 @@
-import type { Order } from '../../http/paging.js'
 import type { Queryable, Reader, SqlValue } from '../../storage/db.js'
 import { placeholders } from '../../storage/sql.js'
 import { adjustCount } from '../scoped.repository.js'
@@ -78,28 +77,6 @@ export function findCustomer(
 }
 
 export type CustomerSortField = 'id' | 'firstSeen' | 'lastSeen'
-
-const SORT_COLUMNS: Record<CustomerSortField, string> = {
-  id: 'id',
-  firstSeen: 'first_seen',
-  lastSeen: 'last_seen',
-}
-
-export function listCustomers(
-  db: Queryable,
-  organizationId: number,
-  sort: { field: CustomerSortField; order: Order },
-  limit: number,
-  offset: number,
-) {
-  const direction = sort.order.toUpperCase()
-  const column = SORT_COLUMNS[sort.field]
-  return db.all<CustomerRow>(
-    `${SELECT_CUSTOMERS} WHERE organization_id = ?
-     ORDER BY ${column} ${direction} NULLS LAST, id ${direction} LIMIT ? OFFSET ?`,
-    [organizationId, limit, offset],
-  )
-}
 
 /** The tags of each of `customerIds`, in the order they were added. */
 export function listCustomerTags(db: Reader, customerIds: readonly number[]) {

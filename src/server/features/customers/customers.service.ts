@@ -8,14 +8,13 @@ import type {
 import { Errors } from '../../errors.js'
 import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable, SqlValue } from '../../storage/db.js'
-import { countInOrganization } from '../scoped.repository.js'
+import { searchCustomers } from '../customer-search/customer-search.js'
 import { presentCustomers } from './customers.presenter.js'
 import {
   addCustomerTag,
   ensureTag,
   findCustomer,
   insertCustomer,
-  listCustomers,
   listCustomerTags,
   type CustomerSortField,
   type CustomerValues,
@@ -134,20 +133,15 @@ export async function loadCustomer(
   return presentCustomers([row], await listCustomerTags(db, [row.id]))[0]!
 }
 
-/** A page of the organization's customers and their total. */
-export async function listCustomerPage(
-  db: Queryable,
+/**
+ * A page of the organization's customers and their total: a search with no filter, on the reader
+ * past a few thousand (Db.readerFor), as `listChatPage`.
+ */
+export function listCustomerPage(
+  db: Db,
   organizationId: number,
   sort: Sort<CustomerSortField>,
   page: Page,
 ): Promise<CustomerList> {
-  const rows = await listCustomers(db, organizationId, sort, page.limit, page.offset)
-  const tags = await listCustomerTags(
-    db,
-    rows.map((row) => row.id),
-  )
-  return {
-    data: presentCustomers(rows, tags),
-    total: await countInOrganization(db, 'customers', organizationId),
-  }
+  return searchCustomers(db.readerFor(page.offset + page.limit), organizationId, {}, sort, page)
 }
