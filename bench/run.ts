@@ -8,8 +8,9 @@
  * chat of the same size: every figure is printed as a ratio to the runs of that baseline around
  * it, so it means something on a noisy machine. A third run searches chats the way an inbox
  * does, and a fourth is mark-read again with one client searching back to back beside it (on
- * SQLite searches run on a thread of their own, so they must not hold the inbox); then the durable floor (floor-server.mjs) and the read ceiling (the floor writing nothing)
- * run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed);
+ * SQLite a search over more than 2,000 chats runs on a thread of their own, so it must not hold
+ * the inbox; over fewer it runs on the server's connection); then the durable floor
+ * (floor-server.mjs) and the read ceiling (the floor writing nothing) run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed);
  * 2, before it starts anything, on a wrong option or without wrk or dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs'

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { LONG_READ_ROWS } from '../src/server/storage/sqlite.js'
 import { CLI_WORLD, SLOW, useCliSandbox, waitFor, within, type Child } from './helpers/cli.js'
 import { asAdmin, ENGINE, freshDatabase } from './helpers/engines.js'
 import { send } from './helpers/server.js'
@@ -28,23 +29,29 @@ async function serveDemo(database: string) {
   return { child, url, key }
 }
 
+/** How many threads a process runs, where Linux says (`/proc`); `undefined` elsewhere. */
+const threadsOf = (pid: number | undefined) =>
+  existsSync(`/proc/${pid}/task`) ? readdirSync(`/proc/${pid}/task`).length : undefined
+
 describe('serve on an organization with thousands of chats', SLOW, () => {
   it('stops cleanly after a search ran on the reader thread', async () => {
     const database = ['--database', cli.path('big.db')]
     expect((await run(['orgs', 'create', 'big', ...database])).code).toBe(0)
     const keys = await run(['keys', 'create', '--org', 'big', ...database])
     const key = keys.stdout.trim().split('\n').at(-1)!
-    const seed = ['--chats', '2001', '--messages-per-chat', '1']
+    // One chat more than a search runs on the server's own connection for.
+    const seed = ['--chats', String(LONG_READ_ROWS + 1), '--messages-per-chat', '1']
     expect((await run(['seed', '--org', 'big', ...seed, ...database])).code).toBe(0)
     const server = await serve(['--port', '0', ...database])
-    // Over more than 2,000 chats, a search starts the reader thread, which must not cut the
-    // stop short of closing the file.
+    const before = threadsOf(server.child.proc.pid)
+    // The search starts the reader thread, which must not cut the stop short of closing the file.
     const opened = await send(server.url, 'POST', '/v1/chats/search', {
       key,
       body: { filter: [{ field: 'status', operator: '!=', value: 'closed' }], limit: 1 },
     })
     expect(opened.status, opened.text).toBe(200)
     expect(opened.body.data).toHaveLength(1)
+    if (before !== undefined) expect(threadsOf(server.child.proc.pid)).toBe(before + 1)
     expect(await stop(server, 'SIGTERM')).toBe(0)
     expect(server.child.stdout).toMatch(/^Stopped\.$/m)
     expect(existsSync(`${cli.path('big.db')}-wal`)).toBe(false)

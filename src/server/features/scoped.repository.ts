@@ -1,5 +1,5 @@
 import { Errors, type Entity } from '../errors.js'
-import type { Queryable, Reader } from '../storage/db.js'
+import type { Db, Queryable, Reader } from '../storage/db.js'
 
 /** Tables whose rows belong to one organization through their `organization_id`. */
 export type ScopedTable = 'agents' | 'applications' | 'departments' | 'customers' | 'chats'
@@ -25,6 +25,15 @@ export async function countInOrganization(
     organizationId,
   ])
   return Number(row?.total ?? 0)
+}
+
+/** Where a search over the organization's chats or customers runs: by their count (`Db.readerFor`). */
+export async function readerOver(
+  db: Db,
+  table: 'chats' | 'customers',
+  organizationId: number,
+): Promise<Reader> {
+  return db.readerFor(await countInOrganization(db, table, organizationId))
 }
 
 /**

@@ -145,12 +145,13 @@ export interface Db extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   /**
-   * Where a read that visits about `rows` rows runs (a search, over its organization's chats or
-   * customers). On a SQLite file, a read over more than its `longReadRows` (2,000 unless set)
-   * runs on a thread with a connection of its own (sqlite-reader.ts), so that the event loop goes
-   * on answering meanwhile; it sees every committed write, so every acknowledged one. A shorter
-   * read holds the loop for a millisecond or so, less than the trip to that thread costs it, and
-   * runs on the database itself, as every read does on PostgreSQL and SQLite in memory.
+   * Where a read that visits about `rows` rows runs: a search visits its organization's chats or
+   * customers, a list page what it skips and returns. On a SQLite file, a read over more than
+   * `longReadRows` (2,000 unless set) runs on a thread with a connection of its own
+   * (sqlite-reader.ts), so that the event loop goes on answering meanwhile; it sees every
+   * committed write, so every acknowledged one. A shorter read holds the loop about a
+   * millisecond at most, not worth the trip to the thread, and runs on the database itself, as every read
+   * does on PostgreSQL and SQLite in memory.
    */
   readerFor(rows: number): Reader
   /** Whether the engine reports a unique-constraint violation in `error`. */

@@ -46,10 +46,11 @@ const BUSY_TIMEOUT_MS = 5000
  * server's connection (docs/performance.md, the small-searches round), a search over 2,000 chats
  * took 0.1–0.6 ms at the median, 0.75 ms with a text filter on names, and that filter took 1.9
  * ms over 10,000. The trip to the thread and back costs about 0.2 ms of CPU: on 1,000 chats it
- * cost cheap searches 40% of their throughput, and raised the peak RSS by 70 MB while they ran
- * flat out. Below this a search holds the loop for less than a millisecond.
+ * cost cheap searches 40% of their throughput, and raised the peak RSS by about 75 MB while they
+ * ran flat out. Below it a read holds the loop about a millisecond at most (a list's page of 100
+ * chats took 1.0 ms).
  */
-const LONG_READ_ROWS = 2000
+export const LONG_READ_ROWS = 2000
 
 /** Prepared statements kept; the fixed ones number a few dozen, searches add their own. */
 const STATEMENT_CACHE_SIZE = 1000

@@ -3,7 +3,7 @@ import { CHAT_SORT_FIELDS, ChatList, SearchBody } from '../../../contract/index.
 import type { AppDeps } from '../../deps.js'
 import { pageOf, sortBy } from '../../http/paging.js'
 import { sendJson } from '../../http/send-json.js'
-import { countInOrganization } from '../scoped.repository.js'
+import { readerOver } from '../scoped.repository.js'
 import { metaListJson } from '../wire.js'
 import { searchChats } from './chat-search.js'
 
@@ -18,8 +18,8 @@ export function chatSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox {
         const { organizationId } = request.principal
         const sort = sortBy(body, 'chats', CHAT_SORT_FIELDS, { field: 'createdAt', order: 'desc' })
         const { limit, offset } = pageOf(body)
-        // A search over many chats must not hold the event loop (Db.readerFor).
-        const reader = db.readerFor(await countInOrganization(db, 'chats', organizationId))
+        // A search over many chats must not hold the event loop.
+        const reader = await readerOver(db, 'chats', organizationId)
         const found = await searchChats(reader, organizationId, body, sort, limit, offset)
         return sendJson(reply, metaListJson(found.chats, found.total))
       },

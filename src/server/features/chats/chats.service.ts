@@ -18,9 +18,9 @@ export function loadChat(
 /**
  * A page of the organization's chats and their total, as the wire JSON of the whole answer: a
  * search with no filter, so the page is picked off the sort's index before any chat is built,
- * and a deep page (the docs' way to read every chat) skips its offset in the index alone. Past a
- * few thousand chats it runs on the reader (Db.readerFor): skipping a million index entries
- * takes tens of milliseconds.
+ * and a deep page (the docs' way to read every chat) skips its offset in the index alone. A page
+ * that skips and returns more than 2,000 rows runs on the reader (Db.readerFor): skipping a
+ * million index entries takes tens of milliseconds.
  */
 export async function listChatPage(
   db: Db,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { CustomerList, SearchBody } from '../../../contract/index.js'
 import type { AppDeps } from '../../deps.js'
 import { pageOf, sortBy } from '../../http/paging.js'
-import { countInOrganization } from '../scoped.repository.js'
+import { readerOver } from '../scoped.repository.js'
 import type { CustomerSortField } from '../customers/customers.repository.js'
 import { searchCustomers } from './customer-search.js'
 
@@ -19,8 +19,8 @@ export function customerSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox
         const sort = sortBy(body, 'customers', SORT_FIELDS, { field: 'id', order: 'desc' })
         const paging = pageOf(body)
         const { organizationId } = request.principal
-        // A search over many customers must not hold the event loop (Db.readerFor).
-        const reader = db.readerFor(await countInOrganization(db, 'customers', organizationId))
+        // A search over many customers must not hold the event loop.
+        const reader = await readerOver(db, 'customers', organizationId)
         return searchCustomers(reader, organizationId, body, sort, paging)
       },
     )

@@ -135,7 +135,7 @@ export async function loadCustomer(
 
 /**
  * A page of the organization's customers and their total: a search with no filter, on the reader
- * past a few thousand (Db.readerFor), as `listChatPage`.
+ * when it skips and returns more than 2,000 rows (Db.readerFor), as `listChatPage`.
  */
 export function listCustomerPage(
   db: Db,
