@@ -1,4 +1,5 @@
 import { Errors, type Entity } from '../errors.js'
+import type { Page } from '../http/paging.js'
 import type { Db, Queryable, Reader } from '../storage/db.js'
 
 /** Tables whose rows belong to one organization through their `organization_id`. */
@@ -34,6 +35,11 @@ export async function readerOver(
   organizationId: number,
 ): Promise<Reader> {
   return db.readerFor(await countInOrganization(db, table, organizationId))
+}
+
+/** Where a list's page runs: it reads the rows it skips and those it returns (`Db.readerFor`). */
+export function readerForPage(db: Db, page: Page): Reader {
+  return db.readerFor(page.offset + page.limit)
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ChatSortField } from '../../../contract/index.js'
 import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable } from '../../storage/db.js'
-import { requireInOrganization } from '../scoped.repository.js'
+import { readerForPage, requireInOrganization } from '../scoped.repository.js'
 import { metaListJson } from '../wire.js'
 import { searchChats } from './chat-search.js'
 import { findChatJson, insertChat, type ChatJson } from './chats.repository.js'
@@ -28,7 +28,7 @@ export async function listChatPage(
   sort: Sort<ChatSortField>,
   page: Page,
 ): Promise<string> {
-  const reader = db.readerFor(page.offset + page.limit)
+  const reader = readerForPage(db, page)
   const found = await searchChats(reader, organizationId, {}, sort, page.limit, page.offset)
   return metaListJson(found.chats, found.total)
 }

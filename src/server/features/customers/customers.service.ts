@@ -9,6 +9,7 @@ import { Errors } from '../../errors.js'
 import type { Page, Sort } from '../../http/paging.js'
 import type { Db, Queryable, SqlValue } from '../../storage/db.js'
 import { searchCustomers } from '../customer-search/customer-search.js'
+import { readerForPage } from '../scoped.repository.js'
 import { presentCustomers } from './customers.presenter.js'
 import {
   addCustomerTag,
@@ -134,8 +135,8 @@ export async function loadCustomer(
 }
 
 /**
- * A page of the organization's customers and their total: a search with no filter, on the reader
- * when it skips and returns more than 2,000 rows (Db.readerFor), as `listChatPage`.
+ * A page of the organization's customers and their total: a search with no filter, deep pages on
+ * the reader, as `listChatPage`.
  */
 export function listCustomerPage(
   db: Db,
@@ -143,5 +144,5 @@ export function listCustomerPage(
   sort: Sort<CustomerSortField>,
   page: Page,
 ): Promise<CustomerList> {
-  return searchCustomers(db.readerFor(page.offset + page.limit), organizationId, {}, sort, page)
+  return searchCustomers(readerForPage(db, page), organizationId, {}, sort, page)
 }
