@@ -28,7 +28,7 @@ export async function countInOrganization(
   return Number(row?.total ?? 0)
 }
 
-/** Where a search over the organization's chats or customers runs: by their count (`Db.readerFor`). */
+/** Where a search of the organization's chats or customers runs: by how many (`Db.readerFor`). */
 export async function readerOver(
   db: Db,
   table: 'chats' | 'customers',

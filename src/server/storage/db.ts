@@ -149,8 +149,8 @@ export interface Db extends Queryable {
    * customers, a list page what it skips and returns. On a SQLite file, a read over more than
    * `longReadRows` (2,000 unless set) runs on a thread with a connection of its own
    * (sqlite-reader.ts), so that the event loop goes on answering meanwhile; it sees every
-   * committed write, so every acknowledged one. A shorter read holds the loop about a
-   * millisecond at most, not worth the trip to the thread, and runs on the database itself, as every read
+   * committed write, so every acknowledged one. A shorter read holds the loop about a millisecond
+   * at most, not worth the trip to the thread, and runs on the database itself, as every read
    * does on PostgreSQL and SQLite in memory.
    */
   readerFor(rows: number): Reader

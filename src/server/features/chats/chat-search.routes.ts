@@ -17,10 +17,9 @@ export function chatSearchRoutes({ db }: AppDeps): FastifyPluginAsyncTypebox {
         const { body } = request
         const { organizationId } = request.principal
         const sort = sortBy(body, 'chats', CHAT_SORT_FIELDS, { field: 'createdAt', order: 'desc' })
-        const { limit, offset } = pageOf(body)
         // A search over many chats must not hold the event loop.
         const reader = await readerOver(db, 'chats', organizationId)
-        const found = await searchChats(reader, organizationId, body, sort, limit, offset)
+        const found = await searchChats(reader, organizationId, body, sort, pageOf(body))
         return sendJson(reply, metaListJson(found.chats, found.total))
       },
     )

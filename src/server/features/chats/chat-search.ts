@@ -1,5 +1,5 @@
 import type { ChatSortField, SearchBody } from '../../../contract/index.js'
-import type { Order, Sort } from '../../http/paging.js'
+import type { Order, Page, Sort } from '../../http/paging.js'
 import type { Reader, SqlValue } from '../../storage/db.js'
 import { perDialect } from '../../storage/per-dialect.js'
 import {
@@ -121,8 +121,7 @@ export async function searchChats(
   organizationId: number,
   body: SearchBody,
   sort: Sort<ChatSortField>,
-  limit: number,
-  offset: number,
+  { limit, offset }: Page,
 ): Promise<ChatSearchResult> {
   const filters = compileFilters(db.dialect, body, 'chats', CHAT_FIELDS)
   const direction = (sort.order satisfies Order).toUpperCase()

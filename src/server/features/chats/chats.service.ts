@@ -28,8 +28,7 @@ export async function listChatPage(
   sort: Sort<ChatSortField>,
   page: Page,
 ): Promise<string> {
-  const reader = readerForPage(db, page)
-  const found = await searchChats(reader, organizationId, {}, sort, page.limit, page.offset)
+  const found = await searchChats(readerForPage(db, page), organizationId, {}, sort, page)
   return metaListJson(found.chats, found.total)
 }
 
