@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteDb } from '../src/server/storage/sqlite.js'
+import { SqliteReader } from '../src/server/storage/sqlite-reader.js'
 import { ON_SQLITE } from './helpers/engines.js'
 
 // Long reads (searches) run on a thread of their own with a connection of its own, so the event
@@ -12,6 +14,9 @@ import { ON_SQLITE } from './helpers/engines.js'
 /** A query that keeps SQLite busy for a good while: it counts to 30 million, one row at a time. */
 const SLOW = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 30000000)
   SELECT count(*) AS total FROM n`
+
+/** `SLOW`, a tenth as long. */
+const SLOWISH = SLOW.replace('30000000', '3000000')
 
 describe.runIf(ON_SQLITE)('SqliteDb reads, in memory', () => {
   it('runs them on the connection itself: no other connection sees that data', async () => {
@@ -116,6 +121,58 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
     const lower = `SELECT ${db.dialect.unicodeLower("'ΟΔΥΣΣΕΥΣ Ärger'")} AS v`
     expect(await db.reads.get(lower)).toEqual({ v: 'οδυσσευσ ärger' })
     expect(await db.reads.get(lower)).toEqual(await db.get(lower))
+  })
+
+  describe("giving way to the writer's WAL catch-up", () => {
+    let reader: SqliteReader
+    afterEach(() => reader.close())
+    /** A reader of the test's file that waits for the catch-up at most `giveWayMs`. */
+    const readerWaiting = (giveWayMs: number) =>
+      (reader = new SqliteReader(db.dialect, join(dir, 'reads.db'), {
+        functions: '',
+        statementCacheSize: 10,
+        giveWayMs,
+      }))
+    /** Whether `promise` has settled by the end of the next turn. */
+    const settledYet = async (promise: Promise<unknown>) => {
+      let settled = false
+      void promise.then(() => (settled = true))
+      await new Promise(setImmediate)
+      return settled
+    }
+    /** Asks the reader to stop until it says it has, within 5 s. */
+    const stopped = async () => {
+      for (let waited = 0; waited < 5000; waited += 5) {
+        if (reader.stopReading()) return true
+        await sleep(5)
+      }
+      return false
+    }
+
+    it('stops before its next read, and reads on when told to', async () => {
+      readerWaiting(60_000)
+      // Before its thread starts, there is nothing to stop.
+      expect(reader.stopReading()).toBe(true)
+      const slow = reader.get<{ total: number }>(SLOWISH)
+      const next = reader.get<{ what: string }>('SELECT what FROM steps')
+      expect(reader.stopReading()).toBe(false)
+      // It stops before the slow read, or after it, should that have begun already.
+      expect(await stopped()).toBe(true)
+      // Stopped, the thread holds the next read back, however long the writer takes.
+      await sleep(200)
+      expect(await settledYet(next)).toBe(false)
+      reader.readOn()
+      expect(await slow).toEqual({ total: 3_000_000 })
+      expect(await next).toEqual({ what: 'first' })
+    })
+
+    it('reads on by itself when the writer does not come', async () => {
+      readerWaiting(50)
+      await reader.get('SELECT 1')
+      expect(reader.stopReading()).toBe(false)
+      expect(await stopped()).toBe(true)
+      expect(await reader.get('SELECT what FROM steps')).toEqual({ what: 'first' })
+    })
   })
 
   it('lets a read under way finish when the database closes, then refuses more', async () => {

@@ -4,13 +4,15 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { runInNewContext } from 'node:vm'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db, SqlQuery } from '../src/server/storage/db.js'
 import { freshDatabase } from './helpers/engines.js'
 import { openDatabase } from '../src/server/storage/open.js'
-import { SqliteDb } from '../src/server/storage/sqlite.js'
+import { SqliteDb, type SqliteOptions } from '../src/server/storage/sqlite.js'
+import { COPY_WAL_SOURCE } from '../src/server/storage/sqlite-checkpointer.js'
 
 // The storage contract every repository relies on: a transaction commits whole or not at all, and
 // nothing outside it observes or interleaves with its statements, even when its callback awaits.
@@ -268,10 +270,13 @@ describe('firstRow, on the engine of this run', () => {
 
 describe('SqliteDb checkpoints', () => {
   /** A file database whose worker checkpoints every 20 ms, removed after `test`. */
-  async function withWalFile(test: (file: SqliteDb, path: string) => Promise<void>) {
+  async function withWalFile(
+    test: (file: SqliteDb, path: string) => Promise<void>,
+    options: Partial<SqliteOptions> = {},
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'opencrunch-checkpoint-'))
     const path = join(dir, 'wal.db')
-    const file = new SqliteDb({ path, checkpointEveryMs: 20 })
+    const file = new SqliteDb({ path, checkpointEveryMs: 20, ...options })
     try {
       await test(file, path)
     } finally {
@@ -296,38 +301,116 @@ describe('SqliteDb checkpoints', () => {
       expect(await file.get('SELECT count(*) AS n FROM blobs')).toEqual({ n: 500 })
     }))
 
+  const ROWS = 20_000
+
+  /**
+   * Rows of a kilobyte, so that updates at random touch pages all over the file and each pass
+   * has real copying to do while the writes go on; then, once the worker has copied them in, one
+   * write starts the WAL over, so that the writes that count start from there.
+   */
+  async function fillRows(file: SqliteDb): Promise<void> {
+    await file.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad TEXT)')
+    await file.transaction(async (tx) => {
+      for (let id = 1; id <= ROWS; id++)
+        await tx.run('INSERT INTO rows VALUES (?, 0, ?)', [id, 'x'.repeat(1000)])
+    })
+    await sleep(200)
+    await file.run('UPDATE rows SET n = n + 1 WHERE id = 1')
+  }
+
+  /**
+   * Writes as a busy server makes them, a few at a time, then back to the event loop, until the
+   * WAL at `path` starts over (or 10 s have passed); then checks that every write is there.
+   */
+  async function writeUntilRestart(file: SqliteDb, path: string): Promise<void> {
+    let writes = 1
+    const started = walRestarts(path)
+    const deadline = Date.now() + 10_000
+    while (walRestarts(path) === started && Date.now() < deadline) {
+      for (let i = 0; i < 20; i++) {
+        const id = 1 + Math.floor(Math.random() * ROWS)
+        await file.run('UPDATE rows SET n = n + 1 WHERE id = ?', [id])
+        writes++
+      }
+      await new Promise(setImmediate)
+    }
+    expect(walRestarts(path), `no restart in ${writes} writes`).toBeGreaterThan(started)
+    const total = await file.get<{ n: number }>('SELECT sum(n) AS n FROM rows')
+    expect(total?.n).toBe(writes)
+  }
+
+  it('tells a WAL wholly copied from one a read on another connection holds back', () =>
+    withWalFile(
+      async (file, path) => {
+        await file.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, pad TEXT)')
+        const reading = new Database(path)
+        const checkpointing = new Database(path)
+        try {
+          // The function the checkpoint and reader threads run, on a connection of the test's.
+          const copyWal = runInNewContext(`${COPY_WAL_SOURCE}; copyWal`, {
+            db: checkpointing,
+          }) as () => number
+          // A read under way, as a search on the reader thread holds one.
+          reading.exec('BEGIN')
+          reading.prepare('SELECT count(*) AS n FROM rows').get()
+          for (let id = 1; id <= 50; id++)
+            await file.run('INSERT INTO rows VALUES (?, ?)', [id, 'x'.repeat(1000)])
+          expect(copyWal()).toBeGreaterThanOrEqual(50)
+          reading.exec('COMMIT')
+          expect(copyWal()).toBe(0)
+        } finally {
+          reading.close()
+          checkpointing.close()
+        }
+      },
+      { checkpointEveryMs: 0 },
+    ))
+
   // At this scale one pass a round is often enough; on 1,000,000 chats under the bench's load it
   // was not (README, Performance): what the repeated passes and the writer's catch-up are for.
   it('starts the WAL over while writes keep coming, so it does not grow without end', () =>
     withWalFile(async (file, path) => {
-      await file.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad TEXT)')
-      // Rows of a kilobyte, so that updates at random touch pages all over the file and each
-      // pass has real copying to do while the writes go on.
-      await file.transaction(async (tx) => {
-        for (let id = 1; id <= 20_000; id++)
-          await tx.run('INSERT INTO rows VALUES (?, 0, ?)', [id, 'x'.repeat(1000)])
-      })
-      // Once the worker has copied the rows in, one write starts the WAL over; the writes that
-      // count start from there.
-      await sleep(200)
-      await file.run('UPDATE rows SET n = n + 1 WHERE id = 1')
-      let writes = 1
-      const started = walRestarts(path)
-      const deadline = Date.now() + 10_000
-      // Writes as a busy server makes them: a few at a time, then back to the event loop.
-      while (walRestarts(path) === started && Date.now() < deadline) {
-        for (let i = 0; i < 20; i++) {
-          const id = 1 + Math.floor(Math.random() * 20_000)
-          await file.run('UPDATE rows SET n = n + 1 WHERE id = ?', [id])
-          writes++
-        }
-        await new Promise(setImmediate)
-      }
-      expect(walRestarts(path), `no restart in ${writes} writes`).toBeGreaterThan(started)
-      const total = await file.get<{ n: number }>('SELECT sum(n) AS n FROM rows')
-      expect(total?.n).toBe(writes)
+      await fillRows(file)
+      await writeUntilRestart(file, path)
     }))
+
+  // Searches on a million chats follow one another on the reader thread, each holding back what
+  // was written since it began: the WAL could only start over in the gaps between them.
+  it('starts the WAL over while reads on the reader thread follow one another', () =>
+    withWalFile(
+      async (file, path) => {
+        await fillRows(file)
+        // Two reads always asked for, so that the thread goes from one to the next at once.
+        let reading = true
+        let reads = 0
+        const readOn = async () => {
+          while (reading) {
+            const row = await file.reads.get<{ total: number }>(LONG_READ)
+            expect(row?.total).toBe(ROWS + LONG_READ_STEPS)
+            reads++
+          }
+        }
+        const readers = [readOn(), readOn()]
+        try {
+          await writeUntilRestart(file, path)
+        } finally {
+          reading = false
+          await Promise.all(readers)
+        }
+        expect(reads).toBeGreaterThan(0)
+      },
+      // Well below the 40,000 pages at which a write would checkpoint by itself.
+      { catchUpFrames: 200 },
+    ))
 })
+
+/** Counting steps, for a read that takes a few tens of milliseconds. */
+const LONG_READ_STEPS = 300_000
+
+/** A read of `rows` that holds its snapshot of the database for a few tens of milliseconds. */
+const LONG_READ = `SELECT (SELECT count(*) FROM rows) + (
+  WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${LONG_READ_STEPS})
+  SELECT count(*) FROM n) AS total`
 
 /**
  * How many times the WAL at `path` has started over: its header's checkpoint sequence number

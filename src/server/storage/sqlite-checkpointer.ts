@@ -19,30 +19,54 @@ import { startSqliteThread, type SqliteThread } from './sqlite-thread.js'
  * ends with a sync of the database file on the event loop, a pause of several milliseconds on a
  * large database: the threshold lets the WAL grow for a second or two of heavy writes first, so
  * the pause comes about once in that time rather than after every round.
+ *
+ * No checkpoint copies a frame written after a read on another connection began, and no write
+ * starts the WAL over while such a read goes on. Searches that follow each other on the reader
+ * thread would so hold the WAL back for good, until the fallback checkpoint ran inside every
+ * write (stalls of over 100 ms on a million chats): the reader gives way to the catch-up
+ * between two reads (sqlite-reader.ts).
  */
+
+/**
+ * JavaScript that defines, on a thread's connection `db`, `copyWal()`: PASSIVE checkpoints until
+ * one finds nothing new, at most `MAX_PASSES`. It answers 0 once the WAL is wholly copied (or
+ * another connection's checkpoint was running), else how many frames it held at the last pass:
+ * the passes ran out still behind the writes, or a read on another connection held them back.
+ * Each pass copies what came in during the one before, so the frames left for the writer's
+ * catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats from
+ * 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10 (docs/performance.md, the
+ * catch-up round). The reader thread runs it too (sqlite-reader.ts).
+ */
+export const COPY_WAL_SOURCE = `
+const copyWal = () => {
+  const MAX_PASSES = 10
+  let frames = -1
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const [{ busy, log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)')
+    if (busy) return 0
+    // Nothing new: the WAL is wholly copied, or a read on another connection holds it back.
+    if (log === frames) return checkpointed === log ? 0 : log
+    frames = log
+  }
+  return frames
+}
+`
+
+/**
+ * Frames (64 MB of 4 KB pages) the WAL must hold before the writer is asked to catch up. Asking
+ * after every round, about five times a second on 1,000,000 chats under the bench's load, held
+ * mark-read's p99 at 8.6 ms there, the median of 11 alternating pairs; with this threshold, 5.5
+ * ms (the same round).
+ */
+export const CATCH_UP_FRAMES = 16384
 
 // The thread's part (sqlite-thread.ts gives it `db`, `workerData` and `handlers`).
 const BODY = `
 db.pragma('busy_timeout = 1000')
-// Each pass copies what came in during the one before, so the frames left for the writer's
-// catch-up shrink with every pass: 10 rather than 5 took mark-read's p99 on 1,000,000 chats
-// from 5.0 to 4.5 ms at the median of 11 alternating pairs, better in 10 (docs/performance.md,
-// the catch-up round).
-const MAX_PASSES = 10
-// Frames (64 MB of 4 KB pages) the WAL must hold before the writer is asked to catch up.
-// Asking after every round, about five times a second on 1,000,000 chats under the bench's
-// load, held mark-read's p99 at 8.6 ms there, the median of 11 alternating pairs; with this
-// threshold, 5.5 ms (the same round).
-const CATCH_UP_FRAMES = 16384
+${COPY_WAL_SOURCE}
 const checkpoint = () => {
   try {
-    let frames = -1
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const [{ busy, log }] = db.pragma('wal_checkpoint(PASSIVE)')
-      if (busy || log === frames) return
-      frames = log
-    }
-    if (frames >= CATCH_UP_FRAMES) parentPort.postMessage({ behind: true })
+    if (copyWal() >= workerData.catchUpFrames) parentPort.postMessage({ behind: true })
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message || error) })
   }
@@ -58,19 +82,20 @@ export type Checkpointer = Pick<SqliteThread, 'stop'>
 
 /**
  * Starts the checkpoint thread for the database file at `path`. `onBehind` is called when its
- * passes could not catch up with the writes. Its `stop` checkpoints once more, closes the
- * thread's connection and ends it.
+ * passes left at least `catchUpFrames` frames in the WAL: they could not catch up with the
+ * writes. Its `stop` checkpoints once more, closes the thread's connection and ends it.
  */
 export function startCheckpointer(
   path: string,
   intervalMs: number,
+  catchUpFrames: number,
   onError: (message: string) => void,
   onBehind: () => void,
 ): Checkpointer {
   return startSqliteThread(
     path,
     BODY,
-    { intervalMs },
+    { intervalMs, catchUpFrames },
     {
       message: (message: { error?: string; behind?: boolean }) => {
         if (message.error) onError(message.error)

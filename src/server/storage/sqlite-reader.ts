@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 import type { Dialect, Reader, SqlValue } from './db.js'
+import { COPY_WAL_SOURCE } from './sqlite-checkpointer.js'
 import { startSqliteThread, type SqliteThread } from './sqlite-thread.js'
 
 /**
@@ -16,6 +17,13 @@ import { startSqliteThread, type SqliteThread } from './sqlite-thread.js'
  * The thread runs at a lower scheduling priority than the server's own (a nice value of
  * `READ_NICE`), so where the two share a core an inbox's requests come first and a search takes
  * what they leave; on an idle core it runs as fast as it would anywhere.
+ *
+ * It gives way to the writer's WAL catch-up (sqlite-checkpointer.ts). A read holds back every
+ * frame written since it began, and searches on a million chats follow one another with no time
+ * between them, so the WAL would only start over by luck. When the catch-up is due, the thread
+ * stops before its next read (at once, if it has none under way): it copies what it can of the
+ * WAL first, no read of its own holding it back any more, then waits, at most `GIVE_WAY_MS`,
+ * while the writer copies the rest before its next turn.
  */
 
 /** The nice value of the reader thread: the event loop's requests take the core first. */
@@ -30,9 +38,37 @@ const READ_NICE = 5
  */
 const READ_CACHE_KB = 4000
 
+/**
+ * How long the thread waits for the writer's catch-up before it reads on: the catch-up comes
+ * before the writer's next turn, within a millisecond under the writes that call for it. The wait
+ * only runs out when the writes stop first, and then nothing needs catching up.
+ */
+const GIVE_WAY_MS = 50
+
+/** The gate's two flags (`Int32Array` slots), shared with the thread. */
+const STOP = 0
+const STOPPED = 1
+
 // The thread's part (sqlite-thread.ts gives it `db`, `workerData` and `handlers`).
 const body = (functions: string) => `
 const { setPriority } = require('node:os')
+${COPY_WAL_SOURCE}
+const gate = new Int32Array(workerData.gate)
+// When the writer's catch-up asks for it, between two reads: the WAL's frames, what it can of
+// them, then a wait until the writer has copied the rest. Should the writer not come, it will
+// ask again on its next turn.
+const giveWay = () => {
+  if (Atomics.load(gate, ${STOP}) === 0) return
+  try {
+    copyWal()
+  } catch {
+    // The writer's catch-up meets the same fault.
+  }
+  Atomics.store(gate, ${STOPPED}, 1)
+  const waited = Atomics.wait(gate, ${STOP}, 1, workerData.giveWayMs)
+  Atomics.store(gate, ${STOPPED}, 0)
+  if (waited === 'timed-out') Atomics.store(gate, ${STOP}, 0)
+}
 db.pragma('query_only = ON')
 db.pragma('cache_size = ' + workerData.cacheKb * -1)
 db.pragma('busy_timeout = 5000')
@@ -54,7 +90,9 @@ const statement = (sql) => {
   }
   return found
 }
-handlers.message = ({ id, kind, sql, params }) => {
+handlers.message = ({ id, kind, sql, params, giveWay: asked }) => {
+  giveWay()
+  if (asked) return
   try {
     const prepared = statement(sql)
     const rows = kind === 'all' ? prepared.all(...params) : prepared.get(...params)
@@ -84,6 +122,8 @@ export interface SqliteReaderOptions {
   readonly functions: string
   /** Prepared statements kept, as the server's own connection keeps them. */
   readonly statementCacheSize: number
+  /** The longest the thread waits for the writer's catch-up (default `GIVE_WAY_MS`). */
+  readonly giveWayMs?: number
 }
 
 /**
@@ -98,6 +138,8 @@ export class SqliteReader implements Reader {
   private closing: Promise<void> | null = null
   /** Called once no query is waiting, when `close` waits for that. */
   private onIdle: (() => void) | null = null
+  /** `STOP`: the writer asks the thread to stop before its next read; `STOPPED`: it has. */
+  private readonly gate = new Int32Array(new SharedArrayBuffer(8))
 
   constructor(
     readonly dialect: Dialect,
@@ -113,6 +155,26 @@ export class SqliteReader implements Reader {
     return this.ask('get', sql, params) as Promise<T | undefined>
   }
 
+  /**
+   * For the writer's catch-up: whether the thread has stopped reading (or never started), so
+   * that a checkpoint can copy the whole WAL. If not, it is asked to: it copies what it can of
+   * the WAL once its read under way, if any, has ended, then waits until `readOn`. The writer
+   * asks again on its next turn.
+   */
+  stopReading(): boolean {
+    const thread = this.thread
+    if (thread === null || Atomics.load(this.gate, STOPPED) === 1) return true
+    if (Atomics.exchange(this.gate, STOP, 1) === 0) thread.worker.postMessage({ giveWay: true })
+    return false
+  }
+
+  /** Lets the thread read on after `stopReading`. */
+  readOn(): void {
+    Atomics.store(this.gate, STOPPED, 0)
+    Atomics.store(this.gate, STOP, 0)
+    Atomics.notify(this.gate, STOP)
+  }
+
   /** Lets the queries asked for finish, then closes the thread's connection and ends it. */
   close(): Promise<void> {
     this.closing ??= this.stop()
@@ -121,6 +183,7 @@ export class SqliteReader implements Reader {
 
   private async stop(): Promise<void> {
     this.closed = true
+    this.readOn()
     const thread = this.thread
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.onIdle = resolve))
     await thread?.stop()
@@ -159,6 +222,8 @@ export class SqliteReader implements Reader {
       {
         nice: READ_NICE,
         cacheKb: READ_CACHE_KB,
+        gate: this.gate.buffer,
+        giveWayMs: this.options.giveWayMs ?? GIVE_WAY_MS,
         statementCacheSize: this.options.statementCacheSize,
       },
       {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Db, Dialect, Queryable, Reader, Row, SqlQuery, SqlValue } from './db.js'
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
+import { CATCH_UP_FRAMES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js'
 import { GroupCommit } from './sqlite-group-commit.js'
 import { SqliteReader } from './sqlite-reader.js'
 
@@ -26,6 +26,11 @@ export interface SqliteOptions {
    * every one there). File databases only.
    */
   readonly longReadRows?: number
+  /**
+   * Frames the WAL must hold, its checkpoint passes still behind the writes, before the writer
+   * catches up itself (default `CATCH_UP_FRAMES`, sqlite-checkpointer.ts).
+   */
+  readonly catchUpFrames?: number
 }
 
 /**
@@ -183,6 +188,7 @@ export class SqliteDb implements Db {
       this.checkpointer = startCheckpointer(
         options.path,
         every,
+        options.catchUpFrames ?? CATCH_UP_FRAMES,
         options.onCheckpointError ?? (() => {}),
         () => (this.walBehind = true),
       )
@@ -296,12 +302,17 @@ export class SqliteDb implements Db {
    */
   private catchUpWal(): void {
     if (!this.walBehind) return
+    // A read on the reader thread holds back what was written since it began: the thread stops
+    // before its next read, and the catch-up comes on the first turn after that.
+    if (this.reader && !this.reader.stopReading()) return
     try {
       const [result] = this.raw.pragma('wal_checkpoint(PASSIVE)') as [{ busy: number }]
       if (result.busy === 0) this.walBehind = false
     } catch {
       // The checkpointer's next round meets the same fault and reports it; the writes go on.
       this.walBehind = false
+    } finally {
+      this.reader?.readOn()
     }
   }
 
