@@ -10,8 +10,9 @@
  * does, and a fourth is mark-read again with one client searching back to back beside it (on
  * SQLite a search over more than 2,000 chats runs on a thread of their own, so it must not hold
  * the inbox; over fewer it runs on the server's connection); then the durable floor
- * (floor-server.mjs) and the read ceiling (the floor writing nothing) run on the same data. Exits 1 if any request failed (and, with --strict, if a target is missed);
- * 2, before it starts anything, on a wrong option or without wrk or dist/.
+ * (floor-server.mjs) and the read ceiling (the floor writing nothing) run on the same data.
+ * Exits 1 if any request failed (and, with --strict, if a target is missed); 2, before it starts
+ * anything, on a wrong option or without wrk or dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'

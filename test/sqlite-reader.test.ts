@@ -6,17 +6,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteDb } from '../src/server/storage/sqlite.js'
 import { SqliteReader } from '../src/server/storage/sqlite-reader.js'
 import { ON_SQLITE } from './helpers/engines.js'
+import { countingTo } from './helpers/slow-sql.js'
+import { eventually } from './helpers/wait.js'
 
 // Long reads (searches) run on a thread of their own with a connection of its own, so the event
 // loop, and every write on the server's connection, goes on while they work. SQLite's own: once,
 // on the SQLite run of the suite.
 
 /** A query that keeps SQLite busy for a good while: it counts to 30 million, one row at a time. */
-const SLOW = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 30000000)
-  SELECT count(*) AS total FROM n`
+const SLOW = `SELECT ${countingTo(30_000_000)} AS total`
 
 /** `SLOW`, a tenth as long. */
-const SLOWISH = SLOW.replace('30000000', '3000000')
+const SLOWISH = `SELECT ${countingTo(3_000_000)} AS total`
 
 describe.runIf(ON_SQLITE)('SqliteDb reads, in memory', () => {
   it('runs them on the connection itself: no other connection sees that data', async () => {
@@ -141,13 +142,7 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
       return settled
     }
     /** Asks the reader to stop until it says it has, within 5 s. */
-    const stopped = async () => {
-      for (let waited = 0; waited < 5000; waited += 5) {
-        if (reader.stopReading()) return true
-        await sleep(5)
-      }
-      return false
-    }
+    const stopped = () => eventually(() => Promise.resolve(reader.stopReading()), 5000, 5)
 
     it('stops before its next read, and reads on when told to', async () => {
       readerWaiting(60_000)
@@ -157,7 +152,7 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
       const next = reader.get<{ what: string }>('SELECT what FROM steps')
       expect(reader.stopReading()).toBe(false)
       // It stops before the slow read, or after it, should that have begun already.
-      expect(await stopped()).toBe(true)
+      await stopped()
       // Stopped, the thread holds the next read back, however long the writer takes.
       await sleep(200)
       expect(await settledYet(next)).toBe(false)
@@ -170,7 +165,7 @@ describe.runIf(ON_SQLITE)('SqliteDb reads, on a file', () => {
       readerWaiting(50)
       await reader.get('SELECT 1')
       expect(reader.stopReading()).toBe(false)
-      expect(await stopped()).toBe(true)
+      await stopped()
       expect(await reader.get('SELECT what FROM steps')).toEqual({ what: 'first' })
     })
   })

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Db, SqlQuery } from '../src/server/storage/db.js'
 import { freshDatabase } from './helpers/engines.js'
+import { countingTo } from './helpers/slow-sql.js'
 import { openDatabase } from '../src/server/storage/open.js'
 import { SqliteDb, type SqliteOptions } from '../src/server/storage/sqlite.js'
 import { COPY_WAL_SOURCE } from '../src/server/storage/sqlite-checkpointer.js'
@@ -408,9 +409,7 @@ describe('SqliteDb checkpoints', () => {
 const LONG_READ_STEPS = 300_000
 
 /** A read of `rows` that holds its snapshot of the database for a few tens of milliseconds. */
-const LONG_READ = `SELECT (SELECT count(*) FROM rows) + (
-  WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${LONG_READ_STEPS})
-  SELECT count(*) FROM n) AS total`
+const LONG_READ = `SELECT (SELECT count(*) FROM rows) + ${countingTo(LONG_READ_STEPS)} AS total`
 
 /**
  * How many times the WAL at `path` has started over: its header's checkpoint sequence number
