@@ -384,14 +384,14 @@ describe('SqliteDb checkpoints', () => {
         // Two reads always asked for, so that the thread goes from one to the next at once.
         let reading = true
         let reads = 0
-        const readOn = async () => {
+        const readBackToBack = async () => {
           while (reading) {
             const row = await file.reads.get<{ total: number }>(LONG_READ)
             expect(row?.total).toBe(ROWS + LONG_READ_STEPS)
             reads++
           }
         }
-        const readers = [readOn(), readOn()]
+        const readers = [readBackToBack(), readBackToBack()]
         try {
           await writeUntilRestart(file, path)
         } finally {
