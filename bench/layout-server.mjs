@@ -1,0 +1,223 @@
+// An experiment, not part of `npm run bench`: what a different storage layout and a different
+// durable write would buy mark-read, measured without opencrunch's HTTP layer (bare node:http, as
+// floor-server.mjs), on a copy of a bench database. docs/performance.md, "The layout round", has
+// the figures and how they were taken. Each mode answers PUT /v1/chats/readByAgent with the same
+// JSON opencrunch does (test/layout-experiment.test.ts compares them).
+//
+//   node bench/layout-server.mjs prepare DB   adds chat_answers to DB: each chat's JSON rendered
+//                                             once, split around its two read flags
+//   node bench/layout-server.mjs sqlite DB    the mark through SqliteDb's group commit, as today;
+//                                             the answer from the chat's rendered row
+//   node bench/layout-server.mjs log DB       read state in memory; each turn's marks appended to
+//                                             a log file before they are answered (durable against
+//                                             a kill), then applied to SQLite by a worker thread in
+//                                             batches (every LAYOUT_BATCH_MS, 200 unless set),
+//                                             sorted, a chat's marks merged; the answer from the
+//                                             chat's rendered row
+//   node bench/layout-server.mjs memory DB    as log, with every rendered row held in memory
+//   node bench/layout-server.mjs read DB      nothing written: the chat's rendered row alone
+//
+// Left out, so that what is measured is a bound: the log is never replayed nor cut short, the
+// answers are never re-rendered (nothing else writes), and the sqlite mode writes every mark,
+// whether or not it changes the chat. The worker thread loads this whole module (RSS: ~50 MB).
+import { openSync, writeSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { setImmediate, setInterval } from 'node:timers'
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+import {
+  cachedAuthenticator,
+  parseBearer,
+} from '../dist/server/features/api-keys/api-keys.service.js'
+import { chatJson } from '../dist/server/features/chats/chat-json.js'
+import { SqliteDb } from '../dist/server/storage/sqlite.js'
+
+async function prepare(path) {
+  const db = new SqliteDb({ path, checkpointEveryMs: 0 })
+  const json = chatJson(db.dialect, 'c', 'r', 'read-article')
+  await db.exec(`DROP TABLE IF EXISTS chat_answers;
+    CREATE TABLE chat_answers (chat_id INTEGER PRIMARY KEY, pre TEXT NOT NULL, post TEXT NOT NULL);
+    INSERT INTO chat_answers (chat_id, pre, post)
+    SELECT id, substr(j, 1, instr(j, '"readByAgent"') - 1), substr(j, instr(j, ',"lastCommunicatedAgentId"'))
+    FROM (SELECT c.id AS id, ${json} AS j FROM chats c JOIN chat_read_states r ON r.chat_id = c.id);
+    PRAGMA wal_checkpoint(TRUNCATE);`)
+  await db.close()
+}
+
+/** Each mode's marker: (raw connection, path, SqliteDb) → (organization, chat, read) → JSON. */
+const MARKS = {
+  sqlite: sqliteMarks,
+  log: logMarks,
+  memory: (...args) => logMarks(...args, true),
+  read: readOnly,
+}
+
+const flags = (agent, customer) =>
+  `"readByAgent":${agent ? 'true' : 'false'},"readByCustomer":${customer ? 'true' : 'false'}`
+
+function serve(marks, path) {
+  const db = new SqliteDb({ path })
+  const keys = cachedAuthenticator(db)
+  const raw = new Database(path)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = NORMAL')
+  const mark = marks(raw, path, db)
+
+  const server = createServer((request, response) => {
+    const chunks = []
+    request.on('data', (chunk) => chunks.push(chunk))
+    request.on('end', async () => {
+      const key = parseBearer(request.headers.authorization)
+      const principal = key === null ? null : await keys.authenticate(key)
+      const { id, read } = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      const chat = principal && (await mark(principal.organizationId, id, read))
+      const json = chat ?? '{}'
+      const headers = { 'content-type': 'application/json; charset=utf-8' }
+      response.writeHead(chat ? 200 : 404, {
+        ...headers,
+        'content-length': Buffer.byteLength(json),
+      })
+      response.end(json)
+    })
+  })
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`)
+  })
+  process.on('SIGTERM', () => process.exit(0))
+}
+
+/** Today's write: one UPDATE through the group commit, returning the pre-rendered chat. */
+function sqliteMarks(raw, path, db) {
+  const flag = (column, name) =>
+    `'"${name}":' || CASE chat_read_states.${column} WHEN 1 THEN 'true' ELSE 'false' END`
+  const sql = (read) =>
+    `UPDATE chat_read_states SET read_by_agent = ${read ? 1 : 0}${
+      read ? ', agent_read_message_id = last_message_id' : ''
+    } WHERE chat_id = ? AND organization_id = ?
+    RETURNING (SELECT a.pre || ${flag('read_by_agent', 'readByAgent')} || ',' ||
+      ${flag('read_by_customer', 'readByCustomer')} || a.post
+      FROM chat_answers a WHERE a.chat_id = chat_read_states.chat_id) AS chat`
+  const statements = { true: sql(true), false: sql(false) }
+  return async (organizationId, id, read) =>
+    (await db.get(statements[read], [id, organizationId]))?.chat
+}
+
+/** No write: the pre-rendered row alone, as read from SQLite (flags as the row last had them). */
+function readOnly(raw) {
+  const answerOf = raw.prepare('SELECT pre, post FROM chat_answers WHERE chat_id = ?')
+  return async (organizationId, id) => {
+    const row = answerOf.get(id)
+    return row && row.pre + flags(true, true) + row.post
+  }
+}
+
+/** The log's write: state in typed arrays, a record per mark, one write per turn. */
+function logMarks(raw, path, db, inMemory = false) {
+  const size = raw.prepare('SELECT max(chat_id) + 1 AS size FROM chat_read_states').get().size
+  const organization = new Int32Array(size)
+  const lastMessage = new Float64Array(size)
+  const agentFlag = new Uint8Array(size)
+  const customerFlag = new Uint8Array(size)
+  const states = raw.prepare(
+    `SELECT chat_id, organization_id, last_message_id, read_by_agent, read_by_customer
+     FROM chat_read_states`,
+  )
+  for (const [id, org, last, agent, customer] of states.raw().iterate()) {
+    organization[id] = org
+    lastMessage[id] = last ?? -1
+    agentFlag[id] = agent
+    customerFlag[id] = customer
+  }
+  const answerOf = inMemory
+    ? answersInMemory(raw, size)
+    : raw.prepare('SELECT pre, post FROM chat_answers WHERE chat_id = ?')
+  const log = openSync(`${path}.marks`, 'a')
+  const worker = new Worker(new URL(import.meta.url), { workerData: { path } })
+  let pending = []
+  let waiting = []
+  let scheduled = false
+  let batch = []
+  setInterval(
+    () => {
+      if (batch.length === 0) return
+      worker.postMessage(batch)
+      batch = []
+    },
+    Number(process.env.LAYOUT_BATCH_MS ?? 200),
+  ).unref()
+  const flush = () => {
+    scheduled = false
+    const records = Buffer.alloc(pending.length * 16)
+    pending.forEach(([id, read, last], i) => {
+      records.writeUInt32LE(id, i * 16)
+      records.writeUInt32LE(read, i * 16 + 4)
+      records.writeDoubleLE(last, i * 16 + 8)
+    })
+    writeSync(log, records)
+    batch.push(...pending)
+    pending = []
+    const done = waiting
+    waiting = []
+    for (const resolve of done) resolve()
+  }
+  return async (organizationId, id, read) => {
+    if (!(id < size) || organization[id] !== organizationId) return undefined
+    agentFlag[id] = read ? 1 : 0
+    pending.push([id, read ? 1 : 0, lastMessage[id]])
+    if (!scheduled) {
+      scheduled = true
+      setImmediate(flush)
+    }
+    await new Promise((resolve) => waiting.push(resolve))
+    const row = answerOf.get(id)
+    return row.pre + flags(agentFlag[id] === 1, customerFlag[id] === 1) + row.post
+  }
+}
+
+/** Every pre-rendered row held in memory, with a `get` like a statement's. */
+function answersInMemory(raw, size) {
+  const pre = new Array(size)
+  const post = new Array(size)
+  for (const [id, before, after] of raw.prepare('SELECT * FROM chat_answers').raw().iterate()) {
+    pre[id] = before
+    post[id] = after
+  }
+  return { get: (id) => ({ pre: pre[id], post: post[id] }) }
+}
+
+/** The worker: applies each batch of marks to SQLite in one transaction. */
+function applier() {
+  const raw = new Database(workerData.path)
+  raw.pragma('journal_mode = WAL')
+  raw.pragma('synchronous = NORMAL')
+  const update = raw.prepare(
+    `UPDATE chat_read_states SET read_by_agent = ?,
+       agent_read_message_id = CASE WHEN ? = 1 THEN ? ELSE agent_read_message_id END
+     WHERE chat_id = ?`,
+  )
+  // A chat's marks merged: the last one's flag, the last read: true's position; applied in the
+  // table's order.
+  const apply = raw.transaction((batch) => {
+    const merged = new Map()
+    for (const [id, read, message] of batch) {
+      const [, , moved, position] = merged.get(id) ?? [id, read, 0, null]
+      merged.set(id, read ? [id, 1, 1, message < 0 ? null : message] : [id, 0, moved, position])
+    }
+    const inOrder = [...merged.values()].sort((a, b) => a[0] - b[0])
+    for (const [id, read, moved, position] of inOrder) update.run(read, moved, position, id)
+  })
+  parentPort.on('message', (batch) => apply(batch))
+}
+
+if (!isMainThread) applier()
+else {
+  const [mode, path] = process.argv.slice(2)
+  if (mode === 'prepare') await prepare(path)
+  else if (Object.hasOwn(MARKS, mode ?? '') && path) serve(MARKS[mode], path)
+  else {
+    process.stderr.write(
+      `Usage: node ${process.argv[1]} prepare|${Object.keys(MARKS).join('|')} DB\n`,
+    )
+    process.exitCode = 2
+  }
+}
