@@ -10,6 +10,7 @@ import { send } from './helpers/server.js'
 
 const LAYOUT = fileURLToPath(new URL('../bench/layout-server.mjs', import.meta.url))
 const WRITING_MODES = ['sqlite', 'log', 'memory'] as const
+const BATCH_MS = 5_000
 
 const cli = useCliSandbox()
 
@@ -65,8 +66,8 @@ describe('the layout experiment', SLOW, () => {
     const children: Child[] = []
     try {
       for (const mode of [...WRITING_MODES, 'read']) {
-        // Batches long enough to hold every mark of a chat.
-        const env = { LAYOUT_BATCH_MS: '1000' }
+        // One batch for every mark below: it goes to the worker 5 s after its first mark.
+        const env = { LAYOUT_BATCH_MS: String(BATCH_MS) }
         const child = spawnCommand(
           process.execPath,
           [LAYOUT, mode, files[mode]!],
@@ -80,6 +81,7 @@ describe('the layout experiment', SLOW, () => {
         send(servers[server]!, 'PUT', '/v1/chats/readByAgent', { key, body: { id, read } })
 
       let marks = 0
+      const started = Date.now()
       for (const read of [false, true, true, false, true, false]) {
         for (const id of [1, 3, 6]) {
           const expected = await mark('served', id, read)
@@ -95,12 +97,13 @@ describe('the layout experiment', SLOW, () => {
         }
       }
       expect((await mark('log', 7, true)).status).toBe(404)
+      expect(Date.now() - started, 'the marks outlasted one batch').toBeLessThan(BATCH_MS)
 
       // The log holds a record a mark; the worker brings SQLite to what opencrunch stored.
       expect(statSync(`${files.log}.marks`).size).toBe(marks * 16)
       const stored = readStates(files.served!)
       for (const mode of WRITING_MODES) {
-        const deadline = Date.now() + 5_000
+        const deadline = Date.now() + 2 * BATCH_MS
         while (JSON.stringify(readStates(files[mode]!)) !== JSON.stringify(stored)) {
           if (Date.now() > deadline) break
           await new Promise((resolve) => setTimeout(resolve, 50))
