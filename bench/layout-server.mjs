@@ -1,8 +1,9 @@
 // An experiment, not part of `npm run bench`: what a different storage layout and a different
 // durable write would buy mark-read, measured without opencrunch's HTTP layer (bare node:http, as
 // floor-server.mjs), on a copy of a bench database. docs/performance.md, "The layout round", has
-// the figures and how they were taken. Each mode answers PUT /v1/chats/readByAgent with the same
-// JSON opencrunch does (test/layout-experiment.test.ts compares them).
+// the figures and how they were taken. Each writing mode answers PUT /v1/chats/readByAgent with the
+// same JSON opencrunch does, and the read mode with the same chat, its flags as rendered
+// (test/layout-experiment.test.ts compares them).
 //
 //   node bench/layout-server.mjs prepare DB   adds chat_answers to DB: each chat's JSON rendered
 //                                             once, split around its two read flags
