@@ -1,9 +1,7 @@
 // The durable floor: opencrunch's mark-read without its HTTP layer, for the bench to frame it.
-// Bare node:http in front of opencrunch's own storage code: the API key from its key cache, the
-// chat from markReadReturningChat on SqliteDb (WAL, synchronous=NORMAL, one group commit per
-// event-loop turn, answers sent once committed, the background checkpointer), the same database
-// file. Nothing else: no framework, no validation beyond the load's own bodies, no rate limit, no
-// error envelopes. What separates opencrunch's mark-read from this is its HTTP layer; what
+// Bare node:http (lib/bare-mark-read.mjs) in front of opencrunch's own storage code: the chat from
+// markReadReturningChat on SqliteDb (WAL, synchronous=NORMAL, one group commit per event-loop turn,
+// answers sent once committed, the background checkpointer), the same database file. What separates opencrunch's mark-read from this is its HTTP layer; what
 // separates this from the bare node:http baseline is the durable write itself.
 //
 // With `read` after the database file, it is the read ceiling: the same server writing nothing,
@@ -12,47 +10,15 @@
 // mark-read built on this storage code can beat it.
 //
 // It answers PUT /v1/chats/readByAgent only. argv[2]: the database file; argv[3]: `read`, or none.
-import { createServer } from 'node:http'
-import {
-  cachedAuthenticator,
-  parseBearer,
-} from '../dist/server/features/api-keys/api-keys.service.js'
 import { findChatJson } from '../dist/server/features/chats/chats.repository.js'
 import { markReadReturningChat } from '../dist/server/features/chats/read-state.js'
 import { SqliteDb } from '../dist/server/storage/sqlite.js'
+import { serveMarkRead } from './lib/bare-mark-read.mjs'
 
 const db = new SqliteDb({ path: process.argv[2] })
-const keys = cachedAuthenticator(db)
 const chatOf =
   process.argv[3] === 'read'
     ? (organizationId, { id }) => findChatJson(db, organizationId, id)
     : (organizationId, { id, read }) => markReadReturningChat(db, organizationId, id, 'agent', read)
 
-function answer(response, status, json) {
-  const headers = { 'content-type': 'application/json; charset=utf-8' }
-  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(json) }).end(json)
-}
-
-async function markRead(request, text) {
-  const key = parseBearer(request.headers.authorization)
-  const principal = key === null ? null : await keys.authenticate(key)
-  if (principal === null) return [401, '{}']
-  const chat = await chatOf(principal.organizationId, JSON.parse(text))
-  return chat === undefined ? [404, '{}'] : [200, chat]
-}
-
-const server = createServer((request, response) => {
-  const chunks = []
-  request.on('data', (chunk) => chunks.push(chunk))
-  request.on('end', () => {
-    markRead(request, Buffer.concat(chunks).toString('utf8')).then(
-      ([status, json]) => answer(response, status, json),
-      () => answer(response, 500, '{}'),
-    )
-  })
-})
-
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`)
-})
-process.on('SIGTERM', () => server.close(() => db.close().then(() => process.exit(0))))
+serveMarkRead(db, chatOf, () => db.close())

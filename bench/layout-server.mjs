@@ -1,6 +1,6 @@
 // An experiment, not part of `npm run bench`: what a different storage layout and a different
-// durable write would buy mark-read, measured without opencrunch's HTTP layer (bare node:http, as
-// floor-server.mjs), on a copy of a bench database. docs/performance.md, "The layout round", has
+// durable write would buy mark-read, measured without opencrunch's HTTP layer (bare node:http,
+// lib/bare-mark-read.mjs, as the floor has), on a copy of a bench database. docs/performance.md, "The layout round", has
 // the figures and how they were taken. Each writing mode answers PUT /v1/chats/readByAgent with the
 // same JSON opencrunch does, and the read mode with the same chat, its flags as rendered
 // (test/layout-experiment.test.ts compares them).
@@ -23,16 +23,12 @@
 // whether or not it changes the chat. The worker thread loads this whole module: about 45 MB of
 // RSS (the log mode's 160-162 MB on 1,000 chats against the read mode's 113-116).
 import { openSync, writeSync } from 'node:fs'
-import { createServer } from 'node:http'
 import { setImmediate, setTimeout } from 'node:timers'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import {
-  cachedAuthenticator,
-  parseBearer,
-} from '../dist/server/features/api-keys/api-keys.service.js'
 import { chatJson } from '../dist/server/features/chats/chat-json.js'
 import { SqliteDb } from '../dist/server/storage/sqlite.js'
+import { serveMarkRead } from './lib/bare-mark-read.mjs'
 
 async function prepare(path) {
   const db = new SqliteDb({ path, checkpointEveryMs: 0 })
@@ -46,50 +42,29 @@ async function prepare(path) {
   await db.close()
 }
 
-/** Each mode's marker: (raw connection, path, SqliteDb) → (organization, chat, read) → JSON. */
+/** Each mode's marker: ({ raw connection, path, SqliteDb }) → (organization, chat, read) → JSON. */
 const MARKS = {
   sqlite: sqliteMarks,
-  log: logMarks,
-  memory: (...args) => logMarks(...args, true),
+  log: (opened) => logMarks(opened, storedAnswers),
+  memory: (opened) => logMarks(opened, answersInMemory),
   read: readOnly,
 }
 
-const flags = (agent, customer) =>
-  `"readByAgent":${agent ? 'true' : 'false'},"readByCustomer":${customer ? 'true' : 'false'}`
+/** A chat's answer: its rendered row with the two read flags between its halves. */
+const render = ({ pre, post }, agent, customer) =>
+  `${pre}"readByAgent":${agent ? 'true' : 'false'},"readByCustomer":${customer ? 'true' : 'false'}${post}`
 
 function serve(marks, path) {
   const db = new SqliteDb({ path })
-  const keys = cachedAuthenticator(db)
   const raw = new Database(path)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
-  const mark = marks(raw, path, db)
-
-  const server = createServer((request, response) => {
-    const chunks = []
-    request.on('data', (chunk) => chunks.push(chunk))
-    request.on('end', async () => {
-      const key = parseBearer(request.headers.authorization)
-      const principal = key === null ? null : await keys.authenticate(key)
-      const { id, read } = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-      const chat = principal && (await mark(principal.organizationId, id, read))
-      const json = chat ?? '{}'
-      const headers = { 'content-type': 'application/json; charset=utf-8' }
-      response.writeHead(chat ? 200 : 404, {
-        ...headers,
-        'content-length': Buffer.byteLength(json),
-      })
-      response.end(json)
-    })
-  })
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`listening on http://127.0.0.1:${server.address().port}\n`)
-  })
-  process.on('SIGTERM', () => process.exit(0))
+  const mark = marks({ raw, path, db })
+  serveMarkRead(db, (organizationId, { id, read }) => mark(organizationId, id, read))
 }
 
 /** Today's write: one UPDATE through the group commit, returning the pre-rendered chat. */
-function sqliteMarks(raw, path, db) {
+function sqliteMarks({ db }) {
   const flag = (column, name) =>
     `'"${name}":' || CASE chat_read_states.${column} WHEN 1 THEN 'true' ELSE 'false' END`
   const sql = (read) =>
@@ -104,17 +79,22 @@ function sqliteMarks(raw, path, db) {
     (await db.get(statements[read], [id, organizationId]))?.chat
 }
 
-/** No write: the pre-rendered row alone, as read from SQLite (flags as the row last had them). */
-function readOnly(raw) {
-  const answerOf = raw.prepare('SELECT pre, post FROM chat_answers WHERE chat_id = ?')
+/** No write: the rendered row alone, as read from SQLite, both flags rendered as true. */
+function readOnly({ raw }) {
+  const answers = storedAnswers(raw)
   return async (organizationId, id) => {
-    const row = answerOf.get(id)
-    return row && row.pre + flags(true, true) + row.post
+    const row = answers.get(id)
+    return row && render(row, true, true)
   }
 }
 
+/** The rendered rows, read from SQLite as they are asked for. */
+function storedAnswers(raw) {
+  return raw.prepare('SELECT pre, post FROM chat_answers WHERE chat_id = ?')
+}
+
 /** The log's write: state in typed arrays, a record per mark, one write per turn. */
-function logMarks(raw, path, db, inMemory = false) {
+function logMarks({ raw, path }, answersFrom) {
   const size = raw.prepare('SELECT max(chat_id) + 1 AS size FROM chat_read_states').get().size
   const organization = new Int32Array(size)
   const lastMessage = new Float64Array(size)
@@ -130,9 +110,7 @@ function logMarks(raw, path, db, inMemory = false) {
     agentFlag[id] = agent
     customerFlag[id] = customer
   }
-  const answerOf = inMemory
-    ? answersInMemory(raw, size)
-    : raw.prepare('SELECT pre, post FROM chat_answers WHERE chat_id = ?')
+  const answers = answersFrom(raw, size)
   const log = openSync(`${path}.marks`, 'a')
   const worker = new Worker(new URL(import.meta.url), { workerData: { path } })
   let pending = []
@@ -170,12 +148,11 @@ function logMarks(raw, path, db, inMemory = false) {
       setImmediate(flush)
     }
     await new Promise((resolve) => waiting.push(resolve))
-    const row = answerOf.get(id)
-    return row.pre + flags(agentFlag[id] === 1, customerFlag[id] === 1) + row.post
+    return render(answers.get(id), agentFlag[id] === 1, customerFlag[id] === 1)
   }
 }
 
-/** Every pre-rendered row held in memory, with a `get` like a statement's. */
+/** Every rendered row held in memory, with a `get` like `storedAnswers`'. */
 function answersInMemory(raw, size) {
   const pre = new Array(size)
   const post = new Array(size)

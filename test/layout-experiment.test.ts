@@ -2,6 +2,7 @@ import { copyFileSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { ON_SQLITE } from './helpers/engines.js'
 import { SLOW, spawnCommand, useCliSandbox, waitFor, within, type Child } from './helpers/cli.js'
 import { send } from './helpers/server.js'
 
@@ -36,7 +37,8 @@ function readStates(file: string): unknown[] {
   }
 }
 
-describe('the layout experiment', SLOW, () => {
+// It works on SQLite files whatever engine the suite runs on: once is enough.
+describe.runIf(ON_SQLITE)('the layout experiment', SLOW, () => {
   it('answers each mark as opencrunch does, and applies the logged marks to SQLite', async () => {
     const seeded = cli.path('seeded.db')
     await cli.run(['orgs', 'create', 'acme', '--database', seeded])
